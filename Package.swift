@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "roster",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "roster", targets: ["roster"]),
+        .library(name: "RosterModel", targets: ["RosterModel"]),
+        .library(name: "RosterConnectors", targets: ["RosterConnectors"]),
+        .library(name: "RosterStore", targets: ["RosterStore"]),
+        .library(name: "RosterAnalysis", targets: ["RosterAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "RosterModel",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterConnectors",
+            dependencies: ["RosterModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterStore",
+            dependencies: [
+                "RosterModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterAnalysis",
+            dependencies: ["RosterModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterCLI",
+            dependencies: [
+                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "roster",
+            dependencies: ["RosterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterTests",
+            dependencies: [
+                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/RosterTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

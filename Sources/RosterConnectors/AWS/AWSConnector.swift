@@ -1,0 +1,149 @@
+import Crypto
+public import Foundation
+public import RosterModel
+
+/// Reads AWS export files (as the AWS CLI writes them) and maps them to one ``Estate`` per account.
+///
+/// Files are recognised by content, not by name, so a directory of exports can be given as is.
+/// Nothing is written anywhere: the caller stores the estates.
+///
+/// For example:
+/// ```swift
+/// let files = try AWSConnector.discover(["examples/aws-acme"])
+/// let result = try AWSConnector().read(files.files)
+/// ```
+public struct AWSConnector: Sendable {
+    /// A file to read and what it holds.
+    public struct InputFile: Sendable, Hashable {
+        public var path: String
+        public var kind: AWSFileKind
+
+        public init(path: String, kind: AWSFileKind) {
+            self.path = path
+            self.kind = kind
+        }
+    }
+
+    public struct Result: Sendable {
+        public var estates: [Estate]
+        /// Things that were read but could not be used, each a sentence.
+        public var warnings: [String]
+    }
+
+    /// The time to measure ages against when no credential report says when it was generated.
+    public var asOf: Date?
+
+    public init(asOf: Date? = nil) {
+        self.asOf = asOf
+    }
+
+    /// Expands directories (recursively, `.json` and `.csv` files) and recognises each file.
+    ///
+    /// A file given by name must be importable; in a directory, files of other kinds are skipped
+    /// and listed in `skipped`.
+    /// - Parameter expected: when set, every named file must be of this kind.
+    /// - Throws: ``ConnectorError`` naming the file that is missing, unreadable or of the wrong kind.
+    public static func discover(_ paths: [String], expected: AWSFileKind? = nil) throws -> (files: [InputFile], skipped: [String]) {
+        var files: [InputFile] = []
+        var skipped: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ConnectorError(.unreadable, "no such file or directory", file: path)
+            }
+            if isDirectory.boolValue {
+                let children = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
+                for child in children where child.hasSuffix(".json") || child.hasSuffix(".csv") {
+                    let full = (path as NSString).appendingPathComponent(child)
+                    let file = try SourceFile.read(full)
+                    if let kind = AWSFileKind.recognise(file.data), kind.isImportable {
+                        files.append(InputFile(path: full, kind: kind))
+                    } else {
+                        skipped.append(full)
+                    }
+                }
+            } else {
+                let file = try SourceFile.read(path)
+                guard let kind = AWSFileKind.recognise(file.data) else {
+                    if file.data.isEmpty { throw ConnectorError(.malformed, "the file is empty", file: path) }
+                    if let syntax = JSONSyntax.firstError(in: file.data.prefix(1 << 16)), file.data.first == UInt8(ascii: "{") {
+                        throw ConnectorError(.malformed, "not valid JSON: \(syntax.expected)", file: path, location: syntax.location)
+                    }
+                    throw ConnectorError(
+                        .unrecognised,
+                        "not an AWS IAM export Roster reads; expected \(AWSFileKind.importableList)",
+                        file: path)
+                }
+                if let expected, kind != expected, !(expected.isCredentialReport && kind.isCredentialReport) {
+                    throw ConnectorError(.wrongKind, "this is \(kind), not \(expected)", file: path)
+                }
+                guard kind.isImportable else {
+                    throw ConnectorError(.wrongKind, "this is \(kind), which Roster does not import; expected \(AWSFileKind.importableList)", file: path)
+                }
+                files.append(InputFile(path: path, kind: kind))
+            }
+        }
+        return (files, skipped)
+    }
+
+    /// Reads every file and maps them, together, to one estate per AWS account.
+    ///
+    /// - Throws: ``ConnectorError`` for the first file that cannot be read, with its place.
+    public func read(_ files: [InputFile], progress: (@Sendable (String) -> Void)? = nil) throws -> Result {
+        var sources = AWSSources()
+        for input in files {
+            progress?("reading \(input.path)")
+            let file = try SourceFile.read(input.path)
+            switch input.kind {
+            case .authorizationDetails:
+                let details = try file.decodeJSON(AWSAuthorizationDetails.self, expecting: "get-account-authorization-details output")
+                sources.details.append((file.path, details))
+            case .credentialReportCSV:
+                sources.reports.append((file.path, try AWSCredentialReport.parse(csv: file.data, path: file.path)))
+            case .credentialReportJSON:
+                sources.reports.append((file.path, try AWSCredentialReport.parse(json: file)))
+            case .listAccessKeys:
+                let list = try file.decodeJSON(AWSListAccessKeys.self, expecting: "list-access-keys output")
+                sources.accessKeys.append((file.path, list))
+            case .accessKeyLastUsed:
+                let used = try file.decodeJSON(AWSAccessKeyLastUsed.self, expecting: "get-access-key-last-used output")
+                sources.lastUsed.append((file.path, used))
+            default:
+                throw ConnectorError(.wrongKind, "this is \(input.kind), which Roster does not import", file: file.path)
+            }
+        }
+        progress?("mapping")
+        var mapper = AWSMapper(sources: sources, asOf: asOf)
+        let estates = try mapper.map()
+        return Result(estates: estates, warnings: mapper.warnings)
+    }
+}
+
+extension AWSFileKind {
+    var isCredentialReport: Bool { self == .credentialReportCSV || self == .credentialReportJSON }
+
+    static var importableList: String {
+        "get-account-authorization-details JSON, a credential report (CSV or get-credential-report JSON), list-access-keys or get-access-key-last-used JSON"
+    }
+}
+
+/// Everything read from the files, before mapping.
+struct AWSSources {
+    var details: [(String, AWSAuthorizationDetails)] = []
+    var reports: [(String, AWSCredentialReport)] = []
+    var accessKeys: [(String, AWSListAccessKeys)] = []
+    var lastUsed: [(String, AWSAccessKeyLastUsed)] = []
+}
+
+/// Fingerprints and previews of credential identifiers; never of anything longer-lived.
+enum CredentialFingerprint {
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `AKIA…MPLE`: enough to recognise a key, too little to use it.
+    static func preview(_ id: String) -> String {
+        guard id.count > 8 else { return String(repeating: "•", count: id.count) }
+        return "\(id.prefix(4))…\(id.suffix(4))"
+    }
+}

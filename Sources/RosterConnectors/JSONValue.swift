@@ -1,0 +1,51 @@
+/// Any JSON value, for the parts of a source file whose shape is open (policy documents).
+enum JSONValue: Decodable, Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// The value as policy grammar reads a scalar: strings as they are, numbers and booleans as text.
+    var scalarText: String? {
+        switch self {
+        case .string(let s): s
+        case .bool(let b): b ? "true" : "false"
+        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        default: nil
+        }
+    }
+
+    /// A string or a list of strings (policy grammar allows either), as a list.
+    var stringList: [String]? {
+        switch self {
+        case .array(let items):
+            var out: [String] = []
+            for item in items {
+                guard let text = item.scalarText else { return nil }
+                out.append(text)
+            }
+            return out
+        default:
+            return scalarText.map { [$0] }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+public import Foundation
+
+/// Everything one import observed: the contents of a snapshot.
+///
+/// `observedAt` is when the source data was produced (a credential report's generation time),
+/// and is the "now" that staleness and key age are measured against, so the same files give
+/// the same findings whenever they are analysed.
+public struct Estate: Codable, Hashable, Sendable {
+    public var observedAt: Date
+    /// What the estate covers, such as `aws:210987654321`; snapshots of the same scope are compared.
+    public var scope: String
+    public var identities: [Identity]
+    public var credentials: [Credential]
+    public var policies: [Policy]
+    public var grants: [Grant]
+    public var resources: [Resource]
+    public var links: [Link]
+
+    public init(
+        observedAt: Date,
+        scope: String,
+        identities: [Identity] = [],
+        credentials: [Credential] = [],
+        policies: [Policy] = [],
+        grants: [Grant] = [],
+        resources: [Resource] = [],
+        links: [Link] = []
+    ) {
+        self.observedAt = observedAt
+        self.scope = scope
+        self.identities = identities
+        self.credentials = credentials
+        self.policies = policies
+        self.grants = grants
+        self.resources = resources
+        self.links = links
+    }
+
+    /// The same estate with every collection in a fixed order, so equal data compares and hashes equal.
+    public func sorted() -> Estate {
+        var copy = self
+        copy.identities.sort { $0.id < $1.id }
+        copy.credentials.sort { $0.id < $1.id }
+        copy.policies.sort { $0.id < $1.id }
+        copy.grants.sort { ($0.subjectId, $0.policyId, $0.via.rawValue) < ($1.subjectId, $1.policyId, $1.via.rawValue) }
+        copy.resources.sort { $0.id < $1.id }
+        copy.links.sort { ($0.fromId, $0.toId, $0.kind.rawValue) < ($1.fromId, $1.toId, $1.kind.rawValue) }
+        return copy
+    }
+}
+
+/// A stored import: when it was taken, what it covers, and how much it holds.
+public struct SnapshotInfo: Codable, Hashable, Sendable, Identifiable {
+    public var id: Int64
+    public var scope: String
+    public var takenAt: Date
+    public var observedAt: Date
+    /// What was imported (file names or an endpoint), for people.
+    public var source: String
+    /// SHA-256 of the estate's canonical form; equal data, equal digest.
+    public var digest: String
+    public var identityCount: Int
+    public var credentialCount: Int
+
+    public init(
+        id: Int64,
+        scope: String,
+        takenAt: Date,
+        observedAt: Date,
+        source: String,
+        digest: String,
+        identityCount: Int,
+        credentialCount: Int
+    ) {
+        self.id = id
+        self.scope = scope
+        self.takenAt = takenAt
+        self.observedAt = observedAt
+        self.source = source
+        self.digest = digest
+        self.identityCount = identityCount
+        self.credentialCount = credentialCount
+    }
+}

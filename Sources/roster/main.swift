@@ -1,0 +1,4 @@
+import ArgumentParser
+import RosterCLI
+
+await Roster.main()

@@ -1,0 +1,64 @@
+public import Foundation
+public import RosterModel
+
+/// What analysis says about one identity.
+public struct IdentityProfile: Sendable {
+    public var identity: Identity
+    public var credentials: [Credential]
+    public var privilege: PrivilegeAssessment
+    public var trust: TrustAssessment?
+    public var findings: [Finding]
+    public var risk: RiskScore
+    /// The time its data was observed.
+    public var observedAt: Date
+
+    /// Whole days since last use (or creation, if never used), when usage is tracked.
+    public var idleDays: Int? {
+        guard identity.usageTracked, let reference = identity.lastUsedAt ?? identity.createdAt else { return nil }
+        return reference.days(until: observedAt)
+    }
+}
+
+/// The result of running every detector over a set of estates.
+public struct Analysis: Sendable {
+    /// Every finding, highest risk first.
+    public var findings: [Finding]
+    /// Every identity's profile, highest risk first.
+    public var profiles: [IdentityProfile]
+    public var policy: DetectionPolicy
+
+    public func profile(id: String) -> IdentityProfile? { profiles.first { $0.identity.id == id } }
+}
+
+/// Runs detectors and risk scoring. Pure: estates in, analysis out.
+///
+/// For example:
+/// ```swift
+/// let analysis = Analyzer.run([estate], policy: .default)
+/// for finding in analysis.findings { print(finding.ruleId, finding.identityName) }
+/// ```
+public enum Analyzer {
+    public static func run(_ estates: [Estate], policy: DetectionPolicy = .default, detectors: [Detector] = Detectors.all) -> Analysis {
+        let index = EstateIndex(estates)
+        var known = policy.knownAccounts
+        for account in index.accounts where known[account] == nil { known[account] = "in the store" }
+        var profiles: [IdentityProfile] = []
+        profiles.reserveCapacity(index.identities.count)
+        for identity in index.identities {
+            let credentials = index.credentials(of: identity)
+            let subject = Subject(
+                identity: identity, credentials: credentials, now: index.now(for: identity),
+                privilege: PrivilegeAnalysis.assess(identity, in: index),
+                trust: identity.trustPolicy.map(TrustAnalysis.assess), knownAccounts: known)
+            var findings: [Finding] = []
+            for detector in detectors { findings += detector.findings(for: subject, policy: policy) }
+            let risk = RiskScorer.score(subject: subject, findings: findings, policy: policy)
+            findings.sort { ($0.severity, $1.ruleId) > ($1.severity, $0.ruleId) }
+            profiles.append(IdentityProfile(
+                identity: identity, credentials: credentials, privilege: subject.privilege, trust: subject.trust, findings: findings,
+                risk: risk, observedAt: subject.now))
+        }
+        profiles.sort { ($0.risk.value, $1.identity.id) > ($1.risk.value, $0.identity.id) }
+        return Analysis(findings: profiles.flatMap(\.findings), profiles: profiles, policy: policy)
+    }
+}

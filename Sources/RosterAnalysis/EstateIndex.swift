@@ -1,0 +1,92 @@
+public import Foundation
+public import RosterModel
+
+/// An estate with the lookups analysis needs, built once in linear time.
+///
+/// Several estates (one per account) can be indexed together, so that trust between accounts
+/// in the same store is recognised.
+public struct EstateIndex: Sendable {
+    public let identities: [Identity]
+    public let identitiesById: [String: Identity]
+    public let credentialsByIdentity: [String: [Credential]]
+    public let policiesById: [String: Policy]
+    public let grantsBySubject: [String: [Grant]]
+    public let groupsByMember: [String: [String]]
+    public let resourcesById: [String: Resource]
+    /// Accounts the estates cover.
+    public let accounts: Set<String>
+    /// When each identity's estate was observed: the "now" its ages are measured against.
+    public let observedAtByScope: [String: Date]
+    public let scopeByAccount: [String: String]
+
+    public init(_ estates: [Estate]) {
+        var identities: [Identity] = []
+        var credentials: [String: [Credential]] = [:]
+        var policies: [String: Policy] = [:]
+        var grants: [String: [Grant]] = [:]
+        var groups: [String: [String]] = [:]
+        var resources: [String: Resource] = [:]
+        var accounts: Set<String> = []
+        var observed: [String: Date] = [:]
+        var scopeByAccount: [String: String] = [:]
+        for estate in estates {
+            identities += estate.identities
+            for credential in estate.credentials { credentials[credential.identityId, default: []].append(credential) }
+            for policy in estate.policies { policies[policy.id] = policy }
+            for grant in estate.grants { grants[grant.subjectId, default: []].append(grant) }
+            for link in estate.links where link.kind == .memberOf { groups[link.fromId, default: []].append(link.toId) }
+            for resource in estate.resources { resources[resource.id] = resource }
+            for identity in estate.identities {
+                if let account = identity.account {
+                    accounts.insert(account)
+                    scopeByAccount[account] = estate.scope
+                }
+            }
+            observed[estate.scope] = estate.observedAt
+        }
+        self.identities = identities
+        self.identitiesById = Dictionary(identities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.credentialsByIdentity = credentials
+        self.policiesById = policies
+        self.grantsBySubject = grants
+        self.groupsByMember = groups
+        self.resourcesById = resources
+        self.accounts = accounts
+        self.observedAtByScope = observed
+        self.scopeByAccount = scopeByAccount
+    }
+
+    /// The time an identity's facts were observed.
+    public func now(for identity: Identity) -> Date {
+        identity.account.flatMap { scopeByAccount[$0] }.flatMap { observedAtByScope[$0] } ?? observedAtByScope.values.max() ?? Date()
+    }
+
+    public func credentials(of identity: Identity) -> [Credential] { credentialsByIdentity[identity.id] ?? [] }
+
+    /// The policies that grant the identity permissions (attached, inline and through its groups), with how each applies.
+    public func permissionPolicies(of identity: Identity) -> [(policy: Policy, via: String)] {
+        var out: [(Policy, String)] = []
+        var missing: [String] = []
+        func add(_ subject: String, label: (Grant) -> String) {
+            for grant in grantsBySubject[subject] ?? [] where grant.via != .boundary {
+                if let policy = policiesById[grant.policyId] { out.append((policy, label(grant))) } else { missing.append(grant.policyId) }
+            }
+        }
+        add(identity.id) { $0.via == .inline ? "inline" : "attached" }
+        for group in groupsByMember[identity.id] ?? [] {
+            let name = resourcesById[group]?.name ?? group
+            add(group) { _ in "via group \(name)" }
+        }
+        return out
+    }
+
+    /// The permissions boundary, when the identity has one and its document is known.
+    public func boundary(of identity: Identity) -> Policy? {
+        identity.permissionsBoundary.flatMap { policiesById[$0] }
+    }
+}
+
+extension Date {
+    /// Whole days from `self` to `later` (never negative).
+    public func days(until later: Date) -> Int { max(0, Int(later.timeIntervalSince(self) / 86_400)) }
+}

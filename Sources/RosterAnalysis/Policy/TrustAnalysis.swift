@@ -1,0 +1,139 @@
+import Foundation
+public import RosterModel
+
+/// Who can assume a role, read from its trust policy the way STS reads it.
+///
+/// Only `Allow` statements for the assume-role actions let anyone in. A wildcard principal
+/// (`"*"` or `{"AWS": "*"}`) is narrowed only by conditions that pin the caller's
+/// organization, account or ARN; `sts:ExternalId` does not narrow it (anyone who learns the
+/// id can use it). A web-identity (OIDC) principal is narrowed only by a condition on the
+/// provider's `sub` claim that does not wildcard its first segment (for Cognito, on `aud`).
+public struct TrustAssessment: Hashable, Sendable {
+    public struct AccountTrust: Hashable, Sendable {
+        public var account: String
+        public var principal: String
+        public var externalId: Bool
+    }
+
+    public struct OIDCTrust: Hashable, Sendable {
+        public var provider: String
+        /// The sub (or aud for Cognito) values that scope it, empty when nothing does.
+        public var scopedTo: [String]
+        /// Why it is not scoped, when it is not.
+        public var problem: String?
+    }
+
+    /// Set when anyone (any AWS account, or the public) can assume the role; says why.
+    public var everyone: String?
+    public var accounts: [AccountTrust] = []
+    public var oidc: [OIDCTrust] = []
+    public var saml: [String] = []
+    public var services: [String] = []
+
+    /// The account ids other than `own` that the policy trusts.
+    public func externalAccounts(own: String?) -> [AccountTrust] { accounts.filter { $0.account != own } }
+}
+
+public enum TrustAnalysis {
+    static let assumeActions = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"]
+    static let narrowingKeys: Set<String> = [
+        "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:sourceaccount", "aws:sourcearn",
+        "aws:sourceorgid", "aws:userid", "aws:sourceidentity",
+    ]
+    static let positiveOperators: Set<String> = ["StringEquals", "StringLike", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike"]
+
+    public static func assess(_ trust: PolicyDocument?) -> TrustAssessment {
+        var result = TrustAssessment()
+        for statement in trust?.statements ?? [] where statement.effect == .allow {
+            guard assumeActions.contains(where: { statement.coversAction($0) }) else { continue }
+            switch statement.principals {
+            case .except(let excluded):
+                result.everyone = "NotPrincipal with Allow lets in everyone except \(describe(excluded))"
+                continue
+            case nil:
+                continue
+            case .only(let set):
+                let narrowing = narrowingConditions(statement)
+                if set.everyone || set.aws.contains("*") {
+                    if narrowing.isEmpty {
+                        let externalId = statement.conditions.contains { $0.key.lowercased() == "sts:externalid" }
+                        result.everyone = "Principal \(set.everyone ? "\"*\"" : "{\"AWS\": \"*\"}") with no condition on the caller's organization, account or ARN"
+                            + (externalId ? " (sts:ExternalId alone does not restrict who can assume it)" : "")
+                    }
+                }
+                let externalId = statement.conditions.contains { $0.key.lowercased() == "sts:externalid" && positiveOperators.contains($0.baseOperator) }
+                for principal in set.aws where principal != "*" {
+                    if let account = account(of: principal) {
+                        result.accounts.append(.init(account: account, principal: principal, externalId: externalId))
+                    }
+                }
+                result.services += set.service
+                for federated in set.federated {
+                    if federated.contains(":saml-provider/") || statement.coversAction("sts:AssumeRoleWithSAML") && !statement.coversAction("sts:AssumeRoleWithWebIdentity") {
+                        result.saml.append(federated)
+                    } else {
+                        result.oidc.append(oidcTrust(federated, statement))
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    static func narrowingConditions(_ statement: PolicyStatement) -> [PolicyCondition] {
+        statement.conditions.filter {
+            narrowingKeys.contains($0.key.lowercased()) && positiveOperators.contains($0.baseOperator) && !$0.values.contains("*")
+                && !$0.operator.hasPrefix("ForAnyValue")
+        }
+    }
+
+    /// The account an AWS principal belongs to: `123456789012` or `arn:aws:iam::123456789012:…`.
+    static func account(of principal: String) -> String? {
+        if principal.count == 12, principal.allSatisfy(\.isNumber) { return principal }
+        let parts = principal.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 6, parts[0] == "arn", parts[4].count == 12 else { return nil }
+        return String(parts[4])
+    }
+
+    static func oidcTrust(_ provider: String, _ statement: PolicyStatement) -> TrustAssessment.OIDCTrust {
+        let host: String
+        if let range = provider.range(of: "oidc-provider/") {
+            host = String(provider[range.upperBound...])
+        } else {
+            host = provider
+        }
+        let claim = host == "cognito-identity.amazonaws.com" ? "aud" : "sub"
+        let key = "\(host):\(claim)".lowercased()
+        let tests = statement.conditions.filter { $0.key.lowercased() == key && positiveOperators.contains($0.baseOperator) }
+        guard !tests.isEmpty else {
+            return .init(provider: host, scopedTo: [], problem: "no condition on \(host):\(claim)")
+        }
+        let values = tests.flatMap(\.values)
+        if let loose = values.first(where: isUnscoped) {
+            return .init(provider: host, scopedTo: values, problem: "\(tests[0].operator) \(host):\(claim) = \"\(loose)\" matches any \(subject(host))")
+        }
+        return .init(provider: host, scopedTo: values, problem: nil)
+    }
+
+    /// A claim pattern whose first segment is wildcarded (`*`, `repo:*`, `system:serviceaccount:*`) admits any caller of the provider.
+    static func isUnscoped(_ value: String) -> Bool {
+        if value == "*" || value.isEmpty { return true }
+        for prefix in ["repo:", "system:serviceaccount:", "project_path:", "organization:"] where value.hasPrefix(prefix) {
+            let rest = value.dropFirst(prefix.count)
+            let firstSegment = rest.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == ":" }).first ?? ""
+            return firstSegment.contains("*") || firstSegment.contains("?") || firstSegment.isEmpty
+        }
+        return value.hasPrefix("*")
+    }
+
+    static func subject(_ host: String) -> String {
+        if host.contains("githubusercontent.com") { return "GitHub repository" }
+        if host.contains("oidc.eks.") { return "service account in the cluster" }
+        if host.contains("gitlab") { return "GitLab project" }
+        return "identity the provider issues tokens for"
+    }
+
+    static func describe(_ set: PrincipalSet) -> String {
+        (set.aws + set.service + set.federated).prefix(3).joined(separator: ", ")
+    }
+}

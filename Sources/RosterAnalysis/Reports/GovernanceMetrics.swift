@@ -1,0 +1,54 @@
+public import RosterModel
+
+/// The governance numbers a programme reports on: how much of the NHI estate is owned,
+/// rotated, used and least-privileged.
+public struct GovernanceMetrics: Codable, Sendable {
+    public struct Ratio: Codable, Sendable {
+        public var count: Int
+        public var total: Int
+        public var percent: Double { total == 0 ? 0 : (Double(count) * 1000 / Double(total)).rounded() / 10 }
+    }
+
+    public var identities: Int
+    public var humans: Int
+    public var nonHuman: Int
+    public var withOwner: Ratio
+    /// Active access keys of NHIs rotated within `maxKeyAgeDays`.
+    public var keysRotatedWithinPolicy: Ratio
+    /// NHIs (with usage data) unused for at least each staleness tier's days.
+    public var unused: [String: Ratio]
+    /// NHIs whose privilege is admin.
+    public var overPrivileged: Ratio
+    public var findingsBySeverity: [String: Int]
+    public var findingsByOWASP: [String: Int]
+
+    public static func compute(_ analysis: Analysis) -> GovernanceMetrics {
+        let nhis = analysis.profiles.filter { $0.identity.nature.isNonHuman && $0.identity.managedBy == nil }
+        let keys = nhis.flatMap { profile in profile.credentials.filter { $0.kind == .accessKey && $0.status == .active }.map { (profile, $0) } }
+        let rotated = keys.filter { profile, key in
+            guard let reference = key.ageReference else { return false }
+            return reference.days(until: profile.observedAt) <= analysis.policy.maxKeyAgeDays
+        }
+        let tracked = nhis.filter { $0.idleDays != nil }
+        var unused: [String: Ratio] = [:]
+        for tier in analysis.policy.staleTiers {
+            unused["\(tier)d"] = Ratio(count: tracked.filter { ($0.idleDays ?? 0) >= tier }.count, total: tracked.count)
+        }
+        var bySeverity: [String: Int] = [:]
+        var byOWASP: [String: Int] = [:]
+        for finding in analysis.findings {
+            bySeverity[finding.severity.rawValue, default: 0] += 1
+            byOWASP[finding.owasp.rawValue, default: 0] += 1
+        }
+        return GovernanceMetrics(
+            identities: analysis.profiles.count,
+            humans: analysis.profiles.filter { $0.identity.nature == .human }.count,
+            nonHuman: analysis.profiles.filter { $0.identity.nature.isNonHuman }.count,
+            withOwner: Ratio(count: nhis.filter { $0.identity.owner != nil }.count, total: nhis.count),
+            keysRotatedWithinPolicy: Ratio(count: rotated.count, total: keys.count),
+            unused: unused,
+            overPrivileged: Ratio(count: nhis.filter { $0.privilege.level == .admin }.count, total: nhis.count),
+            findingsBySeverity: bySeverity,
+            findingsByOWASP: byOWASP)
+    }
+}

@@ -1,0 +1,47 @@
+public import RosterModel
+
+/// One identity's place in the fix-first queue, 0 to 100, with the parts it is made of.
+public struct RiskScore: Hashable, Sendable, Codable {
+    public var value: Int
+    /// How the value was reached, for `roster show`.
+    public var factors: [String]
+}
+
+/// Combines what is wrong (severity) with what it would cost (privilege), who can reach it
+/// (exposure) and whether anyone would notice (staleness).
+///
+/// - severity: findings combine as independent risks, 1 − Π(1 − wᵢ), with w = 0.6 critical,
+///   0.4 high, 0.2 medium, 0.08 low, 0.02 info, scaled to 0–70;
+/// - privilege multiplies it: admin ×1.0, write ×0.85, read ×0.7, none ×0.55;
+/// - exposure adds 20: the identity can be assumed from outside the account (any principal,
+///   an unknown account, an unscoped OIDC provider), people use it, or it is the root user;
+/// - staleness adds 10: unused past the policy's limit, or a key older than allowed.
+/// An identity without findings scores 0.
+public enum RiskScorer {
+    static let weights: [Severity: Double] = [.critical: 0.6, .high: 0.4, .medium: 0.2, .low: 0.08, .info: 0.02]
+    static let privilegeFactor: [PrivilegeLevel: Double] = [.admin: 1.0, .write: 0.85, .read: 0.7, .none: 0.55]
+    static let exposureRules: Set<String> = [
+        Detectors.roleTrustsEveryone.id, Detectors.roleTrustsUnknownAccount.id, Detectors.roleOIDCUnscoped.id,
+        Detectors.consolePasswordOnNHI.id, Detectors.rootAccessKeys.id,
+    ]
+    static let stalenessRules: Set<String> = [Detectors.unusedIdentity.id, Detectors.accessKeyNotRotated.id, Detectors.accessKeyNeverUsed.id]
+
+    public static func score(subject: Subject, findings: [Finding], policy: DetectionPolicy) -> RiskScore {
+        guard !findings.isEmpty else { return RiskScore(value: 0, factors: []) }
+        let remaining = findings.reduce(1.0) { $0 * (1 - (weights[$1.severity] ?? 0)) }
+        let severity = 70 * (1 - remaining)
+        let level = subject.identity.kind == .rootAccount ? PrivilegeLevel.admin : subject.privilege.level
+        let factor = privilegeFactor[level] ?? 1
+        let rules = Set(findings.map(\.ruleId))
+        let exposure = rules.isDisjoint(with: exposureRules) ? 0.0 : 20
+        let staleness = rules.isDisjoint(with: stalenessRules) ? 0.0 : 10
+        let value = min(100, Int((severity * factor + exposure + staleness).rounded()))
+        var factors = [
+            "severity \(Int(severity.rounded()))/70 from \(findings.count) finding\(findings.count == 1 ? "" : "s")",
+            "privilege \(level) ×\(factor)",
+        ]
+        if exposure > 0 { factors.append("exposure +20") }
+        if staleness > 0 { factors.append("staleness +10") }
+        return RiskScore(value: value, factors: factors)
+    }
+}

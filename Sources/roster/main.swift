@@ -1,4 +1,4 @@
 import ArgumentParser
 import RosterCLI
 
-await Roster.main()
+Roster.main()

@@ -46,17 +46,29 @@ public enum PrivilegeAnalysis {
     static let readVerbs = ["get", "list", "describe", "head", "batchget", "query", "scan", "search", "lookup", "select", "view", "check", "preview"]
 
     public static func assess(_ identity: Identity, in index: EstateIndex) -> PrivilegeAssessment {
+        if identity.kind == .rootAccount {
+            return PrivilegeAssessment(level: .admin, evidence: ["the root user can do anything; IAM policies do not limit it"], conditional: false)
+        }
         let granted = index.permissionPolicies(of: identity)
         let boundary = index.boundary(of: identity)
         // A boundary whose document is not in the export is unknown: the policies are judged alone.
         let evaluator = PolicyEvaluator(policies: granted.map(\.policy), boundary: boundary, callerUsesMFA: identity.nature == .human)
         let decisions = adminProbes.map { evaluator.evaluate(action: $0) }
         let names = granted.map { "\($0.policy.name) (\($0.via))" }.sorted()
+        /// The policies that grant `probes` on their own, else those that grant any of them.
+        func granting(_ probes: [String]) -> String {
+            func covers(_ policy: Policy, _ action: String) -> Bool {
+                PolicyEvaluator(policies: [policy], boundary: nil).evaluate(action: action).isAllowed
+            }
+            let alone = granted.filter { g in probes.allSatisfy { covers(g.policy, $0) } }
+            let some = alone.isEmpty ? granted.filter { g in probes.contains { covers(g.policy, $0) } } : alone
+            return some.map { "\($0.policy.name) (\($0.via))" }.sorted().joined(separator: ", ")
+        }
         if decisions.allSatisfy(\.isAllowed) {
             let conditional = decisions.contains(.conditionallyAllowed)
             return PrivilegeAssessment(
                 level: .admin,
-                evidence: ["allowed every action on every resource by " + names.joined(separator: ", ")] + (conditional ? ["some allows carry conditions"] : []),
+                evidence: ["allowed every action on every resource by " + granting(adminProbes)] + (conditional ? ["some allows carry conditions"] : []),
                 conditional: conditional)
         }
         let escalation = iamEscalationProbes.map { evaluator.evaluate(action: $0) }
@@ -64,7 +76,7 @@ public enum PrivilegeAnalysis {
             return PrivilegeAssessment(
                 level: .admin,
                 evidence: ["can attach and write IAM policies and create access keys on every resource (so can grant itself anything), by "
-                    + names.joined(separator: ", ")],
+                    + granting(iamEscalationProbes)],
                 conditional: escalation.contains(.conditionallyAllowed))
         }
         var level = level(of: granted.map(\.policy.document.statements).flatMap { $0 })

@@ -10,15 +10,15 @@ public struct RiskScore: Hashable, Sendable, Codable {
 /// Combines what is wrong (severity) with what it would cost (privilege), who can reach it
 /// (exposure) and whether anyone would notice (staleness).
 ///
-/// - severity: findings combine as independent risks, 1 − Π(1 − wᵢ), with w = 0.6 critical,
-///   0.4 high, 0.2 medium, 0.08 low, 0.02 info, scaled to 0–70;
+/// - severity: findings combine as independent risks, 1 − Π(1 − wᵢ), with w = 0.75 critical,
+///   0.5 high, 0.25 medium, 0.08 low, 0.02 info, scaled to 0–70;
 /// - privilege multiplies it: admin ×1.0, write ×0.85, read ×0.7, none ×0.55;
 /// - exposure adds 20: the identity can be assumed from outside the account (any principal,
 ///   an unknown account, an unscoped OIDC provider), people use it, or it is the root user;
 /// - staleness adds 10: unused past the policy's limit, or a key older than allowed.
 /// An identity without findings scores 0.
 public enum RiskScorer {
-    static let weights: [Severity: Double] = [.critical: 0.6, .high: 0.4, .medium: 0.2, .low: 0.08, .info: 0.02]
+    static let weights: [Severity: Double] = [.critical: 0.75, .high: 0.5, .medium: 0.25, .low: 0.08, .info: 0.02]
     static let privilegeFactor: [PrivilegeLevel: Double] = [.admin: 1.0, .write: 0.85, .read: 0.7, .none: 0.55]
     static let exposureRules: Set<String> = [
         Detectors.roleTrustsEveryone.id, Detectors.roleTrustsUnknownAccount.id, Detectors.roleOIDCUnscoped.id,

@@ -326,7 +326,7 @@ struct AWSMapper {
                 id: "\(identityId)#access-key-\(index + 1)", identityId: identityId, kind: .accessKey, status: slot.active ? .active : .inactive,
                 createdAt: slot.lastRotated, lastUsedAt: slot.lastUsed,
                 lastUsedDetail: Self.usageDetail(service: slot.lastUsedService, region: slot.lastUsedRegion, used: slot.lastUsed != nil),
-                usageTracked: true, preview: "access key \(index + 1)"))
+                usageTracked: true, preview: "slot \(index + 1)"))
         }
         for (index, cert) in row.certs.enumerated() {
             out.append(Credential(

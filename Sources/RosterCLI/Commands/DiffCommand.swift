@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import RosterAnalysis
+import RosterModel
+import RosterStore
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show what appeared, changed and disappeared between two snapshots of the same scope.",
+        discussion: "By default compares the two newest snapshots of each scope that has at least two.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The older snapshot.", valueName: "id"))
+    var from: Int64?
+
+    @Option(help: ArgumentHelp("The newer snapshot (default: the newest of the --from snapshot's scope).", valueName: "id"))
+    var to: Int64?
+
+    @Option(help: ArgumentHelp("Only this scope, e.g. aws:123456789012.", valueName: "scope"))
+    var scope: String?
+
+    struct Pair {
+        var old: SnapshotInfo
+        var new: SnapshotInfo
+    }
+
+    func run() throws {
+        try reportingErrors {
+            guard FileManager.default.fileExists(atPath: global.db) else { throw CLIError.store("\(global.db): no Roster database here; pass --db") }
+            let store = try global.openStore()
+            let all = try store.snapshots(scope: nil)
+            let pairs = try choosePairs(all)
+            var reports: [(Pair, EstateDiff)] = []
+            for pair in pairs {
+                let diff = EstateDiff.between(
+                    try store.estate(snapshot: pair.old.id), try store.estate(snapshot: pair.new.id),
+                    oldFindings: try store.findings(snapshot: pair.old.id), newFindings: try store.findings(snapshot: pair.new.id))
+                reports.append((pair, diff))
+            }
+            try render(reports, singleSnapshotScopes: Set(all.map(\.scope)).subtracting(pairs.map(\.new.scope)))
+        }
+    }
+
+    func choosePairs(_ all: [SnapshotInfo]) throws -> [Pair] {
+        func find(_ id: Int64) throws -> SnapshotInfo {
+            guard let info = all.first(where: { $0.id == id }) else { throw StoreError(.notFound, "no snapshot #\(id); `roster snapshots` lists them") }
+            return info
+        }
+        if let from {
+            let old = try find(from)
+            let new = try to.map(find) ?? all.last { $0.scope == old.scope }!
+            guard old.scope == new.scope else {
+                throw CLIError.input("snapshot #\(old.id) is of \(old.scope) but #\(new.id) is of \(new.scope); diff compares one scope")
+            }
+            return [Pair(old: old, new: new)]
+        }
+        if let to {
+            let new = try find(to)
+            guard let old = all.last(where: { $0.scope == new.scope && $0.id < new.id }) else {
+                throw CLIError.input("snapshot #\(new.id) is the first of \(new.scope); nothing to compare it with")
+            }
+            return [Pair(old: old, new: new)]
+        }
+        let scopes = Dictionary(grouping: all, by: \.scope).filter { scope == nil || $0.key == scope }
+        if let scope, scopes.isEmpty { throw StoreError(.notFound, "no snapshots of \(scope)") }
+        return scopes.sorted { $0.key < $1.key }.compactMap { _, list in
+            list.count >= 2 ? Pair(old: list[list.count - 2], new: list[list.count - 1]) : nil
+        }
+    }
+
+    func render(_ reports: [(Pair, EstateDiff)], singleSnapshotScopes: Set<String>) throws {
+        switch global.format {
+        case .json:
+            struct Record: Encodable {
+                var scope: String
+                var from: Int64
+                var to: Int64
+                var addedIdentities: [String]
+                var removedIdentities: [String]
+                var changedIdentities: [[String: String]]
+                var addedCredentials: [String]
+                var removedCredentials: [String]
+                var newFindings: [[String: String]]
+                var resolvedFindings: [[String: String]]
+            }
+            func finding(_ f: Finding) -> [String: String] {
+                ["ruleId": f.ruleId, "identity": f.identityName, "identityId": f.identityId, "severity": f.severity.rawValue]
+            }
+            let records = reports.map { pair, d in
+                Record(
+                    scope: pair.new.scope, from: pair.old.id, to: pair.new.id, addedIdentities: d.addedIdentities.map(\.id),
+                    removedIdentities: d.removedIdentities.map(\.id),
+                    changedIdentities: d.changedIdentities.map { ["id": $0.id, "name": $0.name, "fields": $0.fields.joined(separator: ", ")] },
+                    addedCredentials: d.addedCredentials.map { $0.preview ?? $0.id }, removedCredentials: d.removedCredentials.map { $0.preview ?? $0.id },
+                    newFindings: d.newFindings.map(finding), resolvedFindings: d.resolvedFindings.map(finding))
+            }
+            print(try JSONOutput.encode(records), terminator: "")
+        case .csv, .table:
+            var csv = CSVWriter(["scope", "change", "what", "detail"])
+            var lines: [String] = []
+            for (pair, d) in reports {
+                func row(_ change: String, _ what: String, _ detail: String = "") {
+                    csv.add([pair.new.scope, change, what, detail])
+                    lines.append("  \(change.padding(toLength: 18, withPad: " ", startingAt: 0)) \(Sanitize.text(what))\(detail.isEmpty ? "" : "  (\(Sanitize.text(detail)))")")
+                }
+                lines.append("\(pair.new.scope): snapshot #\(pair.old.id) (\(Format.date(pair.old.observedAt))) → #\(pair.new.id) (\(Format.date(pair.new.observedAt)))")
+                if d.isEmpty { lines.append("  no changes") }
+                for i in d.addedIdentities { row("+ identity", i.name, i.kind.rawValue) }
+                for i in d.removedIdentities { row("- identity", i.name, i.kind.rawValue) }
+                for c in d.changedIdentities { row("~ identity", c.name, c.fields.joined(separator: ", ")) }
+                for c in d.addedCredentials { row("+ credential", c.preview ?? c.id, c.kind.rawValue) }
+                for c in d.removedCredentials { row("- credential", c.preview ?? c.id, c.kind.rawValue) }
+                for f in d.newFindings { row("+ finding", "\(f.ruleId) on \(f.identityName)", f.severity.rawValue) }
+                for f in d.resolvedFindings { row("- finding", "\(f.ruleId) on \(f.identityName)", "resolved") }
+            }
+            if global.format == .csv {
+                print(csv.render(), terminator: "")
+            } else {
+                for scope in singleSnapshotScopes.sorted() where scope == self.scope || self.scope == nil {
+                    lines.append("\(scope): only one snapshot so far; import again later to see what changed")
+                }
+                print(lines.joined(separator: "\n"))
+            }
+        }
+    }
+}

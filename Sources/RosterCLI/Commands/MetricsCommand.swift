@@ -1,0 +1,52 @@
+import Foundation
+import ArgumentParser
+import RosterAnalysis
+import RosterModel
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "The governance numbers: how much of the NHI estate is owned, rotated, used and least-privileged.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var snapshotOption: SnapshotOption
+
+    func run() throws {
+        try reportingErrors {
+            let policy = try policyOptions.apply(to: try global.loadPolicy())
+            let workspace = try Workspace.load(global, policy: policy, snapshot: snapshotOption.snapshot)
+            let m = GovernanceMetrics.compute(workspace.analysis)
+            var rows: [(String, String, String)] = [
+                ("identities", "\(m.identities)", "\(m.nonHuman) non-human, \(m.humans) human"),
+                ("NHIs with an owner", percent(m.withOwner), "\(m.withOwner.count) of \(m.withOwner.total)"),
+                ("NHI access keys rotated within \(policy.maxKeyAgeDays) days", percent(m.keysRotatedWithinPolicy),
+                 "\(m.keysRotatedWithinPolicy.count) of \(m.keysRotatedWithinPolicy.total) active keys"),
+            ]
+            for tier in policy.staleTiers.sorted() {
+                if let r = m.unused["\(tier)d"] { rows.append(("NHIs unused ≥ \(tier) days", percent(r), "\(r.count) of \(r.total) with usage data")) }
+            }
+            rows.append(("NHIs over-privileged (admin)", percent(m.overPrivileged), "\(m.overPrivileged.count) of \(m.overPrivileged.total)"))
+            rows.append(("findings", "\(m.findingsBySeverity.values.reduce(0, +))",
+                         Severity.allCases.reversed().compactMap { s in m.findingsBySeverity[s.rawValue].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")))
+            for category in OWASPCategory.allCases {
+                if let n = m.findingsByOWASP[category.rawValue] { rows.append(("  \(category.rawValue) \(category.title)", "\(n)", "")) }
+            }
+            switch global.format {
+            case .json:
+                print(try JSONOutput.encode(m), terminator: "")
+            case .csv:
+                var csv = CSVWriter(["metric", "value", "detail"])
+                for r in rows { csv.add([r.0.trimmingCharacters(in: .whitespaces), r.1, r.2]) }
+                print(csv.render(), terminator: "")
+            case .table:
+                var table = Table(["METRIC", "VALUE", "DETAIL"])
+                table.maxCellWidth = 80
+                for r in rows { table.add([r.0, r.1, r.2]) }
+                print(table.render(), terminator: "")
+            }
+        }
+    }
+
+    func percent(_ r: GovernanceMetrics.Ratio) -> String { r.total == 0 ? "n/a" : "\(r.percent)%" }
+}

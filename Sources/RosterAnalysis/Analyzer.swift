@@ -44,11 +44,24 @@ public enum Analyzer {
         for account in index.accounts where known[account] == nil { known[account] = "in the store" }
         var profiles: [IdentityProfile] = []
         profiles.reserveCapacity(index.identities.count)
+        // Identities in large estates share a few policy sets: assess each set once.
+        var privileges: [String: PrivilegeAssessment] = [:]
+        func privilege(of identity: Identity) -> PrivilegeAssessment {
+            guard identity.kind != .rootAccount else { return PrivilegeAnalysis.assess(identity, in: index) }
+            let granted = index.permissionPolicies(of: identity)
+            let boundary = index.boundary(of: identity)
+            let mfa = identity.nature == .human
+            let key = granted.map { "\($0.policy.id)\u{1F}\($0.via)" }.joined(separator: "\u{1E}") + "\u{1D}\(boundary?.id ?? "")\(mfa)"
+            if let cached = privileges[key] { return cached }
+            let assessed = PrivilegeAnalysis.assess(granted: granted, boundary: boundary, callerUsesMFA: mfa)
+            privileges[key] = assessed
+            return assessed
+        }
         for identity in index.identities {
             let credentials = index.credentials(of: identity)
             let subject = Subject(
                 identity: identity, credentials: credentials, now: index.now(for: identity),
-                privilege: PrivilegeAnalysis.assess(identity, in: index),
+                privilege: privilege(of: identity),
                 trust: identity.trustPolicy.map(TrustAnalysis.assess), knownAccounts: known)
             var findings: [Finding] = []
             for detector in detectors { findings += detector.findings(for: subject, policy: policy) }

@@ -33,9 +33,7 @@ struct Workspace {
 
 enum Format {
     static func date(_ date: Date?) -> String {
-        guard let date else { return "-" }
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        date?.utcDay ?? "-"
     }
 
     static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {

@@ -14,29 +14,42 @@ extension PolicyStatement {
 /// For example, `Wildcard.matches("s3:Get*", "s3:GetObject", caseInsensitive: true)` is true.
 public enum Wildcard {
     public static func matches(_ pattern: String, _ value: String, caseInsensitive: Bool) -> Bool {
-        let p = Array((caseInsensitive ? pattern.lowercased() : pattern).utf8)
-        let v = Array((caseInsensitive ? value.lowercased() : value).utf8)
+        // Fast paths for the shapes that dominate real policies.
+        if pattern == "*" { return true }
+        var pattern = pattern
+        var value = value
+        return pattern.withUTF8 { p in
+            value.withUTF8 { v in
+                match(p, v, fold: caseInsensitive)
+            }
+        }
+    }
+
+    private static func match(_ p: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>, fold: Bool) -> Bool {
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { fold && b >= 65 && b <= 90 ? b | 0x20 : b }
+        let star = UInt8(ascii: "*")
+        let question = UInt8(ascii: "?")
         var pi = 0
         var vi = 0
-        var star = -1
+        var starAt = -1
         var mark = 0
         while vi < v.count {
-            if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == v[vi]) {
+            if pi < p.count && (p[pi] == question || lower(p[pi]) == lower(v[vi])) && p[pi] != star {
                 pi += 1
                 vi += 1
-            } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
-                star = pi
+            } else if pi < p.count && p[pi] == star {
+                starAt = pi
                 mark = vi
                 pi += 1
-            } else if star >= 0 {
-                pi = star + 1
+            } else if starAt >= 0 {
+                pi = starAt + 1
                 mark += 1
                 vi = mark
             } else {
                 return false
             }
         }
-        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+        while pi < p.count && p[pi] == star { pi += 1 }
         return pi == p.count
     }
 }

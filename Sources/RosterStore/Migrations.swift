@@ -85,10 +85,13 @@ enum Migrations {
                     snapshotId INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
                     ruleId TEXT NOT NULL,
                     identityId TEXT NOT NULL,
+                    identityName TEXT NOT NULL,
                     credentialId TEXT,
                     severity TEXT NOT NULL,
                     owasp TEXT NOT NULL,
-                    data BLOB NOT NULL
+                    title TEXT NOT NULL,
+                    evidence TEXT NOT NULL,
+                    remediation TEXT NOT NULL
                 );
                 CREATE INDEX finding_snapshot ON finding(snapshotId, identityId);
                 """)

@@ -66,82 +66,89 @@ public struct RosterStore: SnapshotStore {
 
     private func save(_ item: SnapshotInput, in db: Database) throws -> SaveOutcome {
         let estate = item.estate.sorted()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        var hasher = SHA256()
-        func encode<T: Encodable>(_ value: T) throws -> Data {
-            let data = try encoder.encode(value)
-            hasher.update(data: data)
-            hasher.update(data: [0x0A])
-            return data
-        }
-        // Encode everything first: the digest decides whether to write at all.
-        let identities = try estate.identities.map { ($0, try encode($0)) }
-        let credentials = try estate.credentials.map { ($0, try encode($0)) }
-        let policies = try estate.policies.map { ($0, try encode($0)) }
-        let resources = try estate.resources.map { ($0, try encode($0)) }
-        for grant in estate.grants { _ = try encode(grant) }
-        for link in estate.links { _ = try encode(link) }
-        hasher.update(data: Data(estate.scope.utf8))
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-
-        if let latest = try latestSnapshot(scope: estate.scope, in: db), latest.digest == digest {
-            return .unchanged(latest)
-        }
-
+        let latest = try latestSnapshot(scope: estate.scope, in: db)
         let takenAt = Date()
-        try db.execute(
-            sql: "INSERT INTO snapshot (scope, takenAt, observedAt, source, digest, identityCount, credentialCount) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [estate.scope, takenAt.timeIntervalSince1970, estate.observedAt.timeIntervalSince1970, item.source, digest,
-                        estate.identities.count, estate.credentials.count])
-        let id = db.lastInsertedRowID
+        var outcome: SaveOutcome?
+        // Rows are written while the digest is computed, so nothing is held twice in memory; if the
+        // digest shows the data equals the latest snapshot, the savepoint is rolled back.
+        try db.inSavepoint {
+            try db.execute(
+                sql: "INSERT INTO snapshot (scope, takenAt, observedAt, source, digest, identityCount, credentialCount) VALUES (?, ?, ?, ?, '', ?, ?)",
+                arguments: [estate.scope, takenAt.timeIntervalSince1970, estate.observedAt.timeIntervalSince1970, item.source,
+                            estate.identities.count, estate.credentials.count])
+            let id = db.lastInsertedRowID
+            var hasher = SHA256()
+            func hash(_ data: Data) {
+                hasher.update(data: data)
+                hasher.update(data: [0x0A])
+            }
 
-        let insertIdentity = try db.makeStatement(sql: """
-            INSERT INTO identity (snapshotId, id, provider, kind, name, account, owner, environment, nature, lastUsedAt, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for (identity, data) in identities {
-            try insertIdentity.execute(arguments: [
-                id, identity.id, identity.provider.rawValue, identity.kind.rawValue, identity.name, identity.account, identity.owner,
-                identity.environment, identity.nature.rawValue, identity.lastUsedAt?.timeIntervalSince1970, data,
-            ])
+            let insertIdentity = try db.makeStatement(sql: """
+                INSERT INTO identity (snapshotId, id, provider, kind, name, account, owner, environment, nature, lastUsedAt, data)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            try ChunkEncoder.encode(estate.identities) { identity, data in
+                hash(data)
+                try insertIdentity.execute(arguments: [
+                    id, identity.id, identity.provider.rawValue, identity.kind.rawValue, identity.name, identity.account, identity.owner,
+                    identity.environment, identity.nature.rawValue, identity.lastUsedAt?.timeIntervalSince1970, data,
+                ])
+            }
+            let insertCredential = try db.makeStatement(sql: """
+                INSERT INTO credential (snapshotId, id, identityId, kind, status, fingerprint, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            try ChunkEncoder.encode(estate.credentials) { credential, data in
+                hash(data)
+                try insertCredential.execute(arguments: [
+                    id, credential.id, credential.identityId, credential.kind.rawValue, credential.status.rawValue, credential.fingerprint, data,
+                ])
+            }
+            let insertPolicy = try db.makeStatement(sql: "INSERT INTO policy (snapshotId, id, name, kind, data) VALUES (?, ?, ?, ?, ?)")
+            try ChunkEncoder.encode(estate.policies) { policy, data in
+                hash(data)
+                try insertPolicy.execute(arguments: [id, policy.id, policy.name, policy.kind.rawValue, data])
+            }
+            let insertResource = try db.makeStatement(sql: "INSERT INTO resource (snapshotId, id, type, name, data) VALUES (?, ?, ?, ?, ?)")
+            try ChunkEncoder.encode(estate.resources) { resource, data in
+                hash(data)
+                try insertResource.execute(arguments: [id, resource.id, resource.type, resource.name, data])
+            }
+            let insertGrant = try db.makeStatement(sql: "INSERT OR IGNORE INTO permissionGrant (snapshotId, subjectId, policyId, via) VALUES (?, ?, ?, ?)")
+            for grant in estate.grants {
+                hash(Data("\(grant.subjectId)\u{1F}\(grant.policyId)\u{1F}\(grant.via.rawValue)".utf8))
+                try insertGrant.execute(arguments: [id, grant.subjectId, grant.policyId, grant.via.rawValue])
+            }
+            let insertLink = try db.makeStatement(sql: "INSERT OR IGNORE INTO link (snapshotId, fromId, toId, kind) VALUES (?, ?, ?, ?)")
+            for link in estate.links {
+                hash(Data("\(link.fromId)\u{1F}\(link.toId)\u{1F}\(link.kind.rawValue)".utf8))
+                try insertLink.execute(arguments: [id, link.fromId, link.toId, link.kind.rawValue])
+            }
+            hash(Data(estate.scope.utf8))
+            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            if let latest, latest.digest == digest {
+                outcome = .unchanged(latest)
+                return .rollback
+            }
+            try db.execute(sql: "UPDATE snapshot SET digest = ? WHERE id = ?", arguments: [digest, id])
+
+            let insertFinding = try db.makeStatement(sql: """
+                INSERT INTO finding (snapshotId, ruleId, identityId, identityName, credentialId, severity, owasp, title, evidence, remediation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for finding in item.findings {
+                let evidence = try JSONSerialization.data(withJSONObject: finding.evidence)
+                try insertFinding.execute(arguments: [
+                    id, finding.ruleId, finding.identityId, finding.identityName, finding.credentialId, finding.severity.rawValue,
+                    finding.owasp.rawValue, finding.title, String(decoding: evidence, as: UTF8.self), finding.remediation,
+                ])
+            }
+            outcome = .created(SnapshotInfo(
+                id: id, scope: estate.scope, takenAt: takenAt, observedAt: estate.observedAt, source: item.source, digest: digest,
+                identityCount: estate.identities.count, credentialCount: estate.credentials.count))
+            return .commit
         }
-        let insertCredential = try db.makeStatement(sql: """
-            INSERT INTO credential (snapshotId, id, identityId, kind, status, fingerprint, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        for (credential, data) in credentials {
-            try insertCredential.execute(arguments: [
-                id, credential.id, credential.identityId, credential.kind.rawValue, credential.status.rawValue, credential.fingerprint, data,
-            ])
-        }
-        let insertPolicy = try db.makeStatement(sql: "INSERT INTO policy (snapshotId, id, name, kind, data) VALUES (?, ?, ?, ?, ?)")
-        for (policy, data) in policies {
-            try insertPolicy.execute(arguments: [id, policy.id, policy.name, policy.kind.rawValue, data])
-        }
-        let insertGrant = try db.makeStatement(sql: "INSERT OR IGNORE INTO permissionGrant (snapshotId, subjectId, policyId, via) VALUES (?, ?, ?, ?)")
-        for grant in estate.grants {
-            try insertGrant.execute(arguments: [id, grant.subjectId, grant.policyId, grant.via.rawValue])
-        }
-        let insertResource = try db.makeStatement(sql: "INSERT INTO resource (snapshotId, id, type, name, data) VALUES (?, ?, ?, ?, ?)")
-        for (resource, data) in resources {
-            try insertResource.execute(arguments: [id, resource.id, resource.type, resource.name, data])
-        }
-        let insertLink = try db.makeStatement(sql: "INSERT OR IGNORE INTO link (snapshotId, fromId, toId, kind) VALUES (?, ?, ?, ?)")
-        for link in estate.links {
-            try insertLink.execute(arguments: [id, link.fromId, link.toId, link.kind.rawValue])
-        }
-        let insertFinding = try db.makeStatement(sql: """
-            INSERT INTO finding (snapshotId, ruleId, identityId, credentialId, severity, owasp, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        for finding in item.findings {
-            try insertFinding.execute(arguments: [
-                id, finding.ruleId, finding.identityId, finding.credentialId, finding.severity.rawValue, finding.owasp.rawValue,
-                try encoder.encode(finding),
-            ])
-        }
-        return .created(SnapshotInfo(
-            id: id, scope: estate.scope, takenAt: takenAt, observedAt: estate.observedAt, source: item.source, digest: digest,
-            identityCount: estate.identities.count, credentialCount: estate.credentials.count))
+        guard let outcome else { throw StoreError(.writeFailed, "the snapshot of \(estate.scope) was neither written nor matched") }
+        return outcome
     }
 
     // MARK: Reading
@@ -197,9 +204,17 @@ public struct RosterStore: SnapshotStore {
 
     public func findings(snapshot id: Int64) throws -> [Finding] {
         try read { db in
-            let decoder = JSONDecoder()
-            return try Data.fetchAll(db, sql: "SELECT data FROM finding WHERE snapshotId = ? ORDER BY rowid", arguments: [id]).map {
-                try decoder.decode(Finding.self, from: $0)
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM finding WHERE snapshotId = ? ORDER BY rowid", arguments: [id])
+            return try rows.map { row in
+                let evidenceText: String = row["evidence"]
+                guard let severity = Severity(rawValue: row["severity"]), let owasp = OWASPCategory(rawValue: row["owasp"]),
+                    let evidence = try JSONSerialization.jsonObject(with: Data(evidenceText.utf8)) as? [String]
+                else {
+                    throw StoreError(.corrupt, "snapshot #\(id) holds a finding that cannot be read; the database may come from a newer Roster")
+                }
+                return Finding(
+                    ruleId: row["ruleId"], severity: severity, title: row["title"], owasp: owasp, identityId: row["identityId"],
+                    identityName: row["identityName"], credentialId: row["credentialId"], evidence: evidence, remediation: row["remediation"])
             }
         }
     }

@@ -96,8 +96,7 @@ public struct Subject: Sendable {
 enum Say {
     static func date(_ date: Date?) -> String {
         guard let date else { return "never" }
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        return date.utcDay
     }
 
     static func key(_ credential: Credential) -> String { "access key \(credential.preview ?? credential.id)" }

@@ -49,10 +49,13 @@ public enum PrivilegeAnalysis {
         if identity.kind == .rootAccount {
             return PrivilegeAssessment(level: .admin, evidence: ["the root user can do anything; IAM policies do not limit it"], conditional: false)
         }
-        let granted = index.permissionPolicies(of: identity)
-        let boundary = index.boundary(of: identity)
         // A boundary whose document is not in the export is unknown: the policies are judged alone.
-        let evaluator = PolicyEvaluator(policies: granted.map(\.policy), boundary: boundary, callerUsesMFA: identity.nature == .human)
+        return assess(granted: index.permissionPolicies(of: identity), boundary: index.boundary(of: identity), callerUsesMFA: identity.nature == .human)
+    }
+
+    /// Assesses a set of granting policies (with how each applies) under an optional boundary.
+    public static func assess(granted: [(policy: Policy, via: String)], boundary: Policy?, callerUsesMFA: Bool) -> PrivilegeAssessment {
+        let evaluator = PolicyEvaluator(policies: granted.map(\.policy), boundary: boundary, callerUsesMFA: callerUsesMFA)
         let decisions = adminProbes.map { evaluator.evaluate(action: $0) }
         let names = granted.map { "\($0.policy.name) (\($0.via))" }.sorted()
         /// The policies that grant `probes` on their own, else those that grant any of them.

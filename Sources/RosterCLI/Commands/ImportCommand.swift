@@ -55,6 +55,7 @@ struct ImportAWSCommand: ParsableCommand {
             }
             let progress = ProgressBar()
             defer { progress.finish() }
+            let timings = PhaseTimer(enabled: ProcessInfo.processInfo.environment["ROSTER_TIMINGS"] != nil)
             progress.update("finding files")
             var files = try AWSConnector.discover(paths)
             files.files += try AWSConnector.discover(authorizationDetails, expected: .authorizationDetails).files
@@ -66,6 +67,7 @@ struct ImportAWSCommand: ParsableCommand {
             let result = try AWSConnector(asOf: asOfDate).read(files.files) { step in
                 progress.update(step, done: 0, total: total)
             }
+            timings.mark("read and map")
             progress.update("analysing")
             var inputs: [SnapshotInput] = []
             var findingsByScope: [String: [Finding]] = [:]
@@ -74,9 +76,11 @@ struct ImportAWSCommand: ParsableCommand {
                 findingsByScope[estate.scope] = analysis.findings
                 inputs.append(SnapshotInput(estate: estate, source: (paths + authorizationDetails + credentialReport).joined(separator: " "), findings: analysis.findings))
             }
+            timings.mark("analyse")
             progress.update("writing the snapshot")
             let store = try global.openStore()
             let outcomes = try store.save(inputs)
+            timings.mark("store")
             progress.finish()
             for warning in result.warnings { Terminal.warning(warning) }
             for skipped in files.skipped { Terminal.warning("\(skipped): skipped, not an AWS IAM export Roster reads") }

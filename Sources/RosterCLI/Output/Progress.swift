@@ -61,3 +61,20 @@ final class ProgressBar: @unchecked Sendable {
         }
     }
 }
+
+/// Phase durations on stderr, for `ROSTER_TIMINGS=1` (benchmarks and bug reports).
+final class PhaseTimer {
+    private var last = Date()
+    private let enabled: Bool
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = Date()
+        Terminal.info(String(format: "timing: %@ %.2fs", phase, now.timeIntervalSince(last)))
+        last = now
+    }
+}

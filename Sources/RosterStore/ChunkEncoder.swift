@@ -1,0 +1,54 @@
+import Dispatch
+import Foundation
+
+/// Encodes values to JSON on all cores, a chunk at a time, and hands them back in order.
+///
+/// JSON encoding is most of the cost of writing a large snapshot; chunks keep memory bounded
+/// while the writes themselves stay on the calling thread, in order.
+enum ChunkEncoder {
+    static let chunkSize = 4096
+
+    static func encode<T: Encodable & Sendable>(_ values: [T], _ body: (T, Data) throws -> Void) throws {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        var start = 0
+        while start < values.count {
+            let end = min(values.count, start + chunkSize)
+            let slice = values[start..<end]
+            let results = Results(count: slice.count)
+            let stride = (slice.count + workers - 1) / workers
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                let lower = worker * stride
+                let upper = min(slice.count, lower + stride)
+                guard lower < upper else { return }
+                for offset in lower..<upper {
+                    results.set(offset, Result { try encoder.encode(slice[slice.startIndex + offset]) })
+                }
+            }
+            for offset in 0..<slice.count {
+                try body(slice[slice.startIndex + offset], try results.get(offset).get())
+            }
+            start = end
+        }
+    }
+
+    /// Disjoint slots written by different workers: each index is written by exactly one of them.
+    private final class Results: @unchecked Sendable {
+        private let slots: UnsafeMutableBufferPointer<Result<Data, any Error>?>
+
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        func set(_ index: Int, _ value: Result<Data, any Error>) { slots[index] = value }
+
+        func get(_ index: Int) -> Result<Data, any Error> { slots[index]! }
+    }
+}

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -29,7 +30,11 @@ let package = Package(
         ),
         .target(
             name: "RosterConnectors",
-            dependencies: ["RosterModel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "RosterModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -56,7 +61,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "roster",
-            dependencies: ["RosterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["RosterCLI"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,6 +11,7 @@ public struct ConnectorError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case malformed, wrongShape, wrongKind, unrecognised, unreadable, inconsistent
+            case configuration, authentication, accessDenied, throttled, network, service
         }
 
         private let base: Base
@@ -28,6 +29,18 @@ public struct ConnectorError: Error, CustomStringConvertible, Sendable {
         public static let unreadable = Code(.unreadable)
         /// Files that contradict each other.
         public static let inconsistent = Code(.inconsistent)
+        /// Credentials, profile, region or endpoint settings are missing or wrong.
+        public static let configuration = Code(.configuration)
+        /// The provider rejected the credentials (unknown key, bad signature, expired token).
+        public static let authentication = Code(.authentication)
+        /// The credentials are valid but not allowed to make the call.
+        public static let accessDenied = Code(.accessDenied)
+        /// The provider kept throttling after the retry budget was spent.
+        public static let throttled = Code(.throttled)
+        /// The endpoint could not be reached or timed out.
+        public static let network = Code(.network)
+        /// The provider answered with another error.
+        public static let service = Code(.service)
 
         public var description: String { base.rawValue }
     }

@@ -75,6 +75,10 @@ extension String {
 struct AWSDate: Decodable, Hashable, Sendable {
     let date: Date
 
+    init(_ date: Date) {
+        self.date = date
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)

@@ -1,4 +1,3 @@
-import ArgumentParser
 import RosterCLI
 
-Roster.main()
+await Roster.start()

@@ -69,13 +69,8 @@ struct ImportAWSCommand: ParsableCommand {
             }
             timings.mark("read and map")
             progress.update("analysing")
-            var inputs: [SnapshotInput] = []
-            var findingsByScope: [String: [Finding]] = [:]
-            for estate in result.estates {
-                let analysis = Analyzer.run([estate], policy: policy)
-                findingsByScope[estate.scope] = analysis.findings
-                inputs.append(SnapshotInput(estate: estate, source: (paths + authorizationDetails + credentialReport).joined(separator: " "), findings: analysis.findings))
-            }
+            let source = (paths + authorizationDetails + credentialReport).joined(separator: " ")
+            let inputs = result.estates.map { SnapshotInput(estate: $0, source: source, findings: Analyzer.run([$0], policy: policy).findings) }
             timings.mark("analyse")
             progress.update("writing the snapshot")
             let store = try global.openStore()
@@ -84,46 +79,7 @@ struct ImportAWSCommand: ParsableCommand {
             progress.finish()
             for warning in result.warnings { Terminal.warning(warning) }
             for skipped in files.skipped { Terminal.warning("\(skipped): skipped, not an AWS IAM export Roster reads") }
-            try printSummary(outcomes, estates: result.estates, findings: findingsByScope, files: files.files)
-        }
-    }
-
-    private func printSummary(_ outcomes: [SaveOutcome], estates: [Estate], findings: [String: [Finding]], files: [AWSConnector.InputFile]) throws {
-        struct Summary: Encodable {
-            var snapshot: Int64
-            var scope: String
-            var status: String
-            var observedAt: Date
-            var identities: Int
-            var nonHuman: Int
-            var credentials: Int
-            var findings: [String: Int]
-        }
-        var summaries: [Summary] = []
-        for (outcome, estate) in zip(outcomes, estates) {
-            let list = findings[estate.scope] ?? []
-            summaries.append(Summary(
-                snapshot: outcome.snapshot.id, scope: estate.scope, status: { if case .created = outcome { "created" } else { "unchanged" } }(),
-                observedAt: estate.observedAt, identities: estate.identities.count,
-                nonHuman: estate.identities.filter { $0.nature.isNonHuman }.count, credentials: estate.credentials.count,
-                findings: Dictionary(grouping: list, by: \.severity.rawValue).mapValues(\.count)))
-        }
-        switch global.format {
-        case .json:
-            print(try JSONOutput.encode(summaries), terminator: "")
-        case .csv:
-            var csv = CSVWriter(["snapshot", "scope", "status", "identities", "nonHuman", "credentials", "findings"])
-            for s in summaries {
-                csv.add(["\(s.snapshot)", s.scope, s.status, "\(s.identities)", "\(s.nonHuman)", "\(s.credentials)", "\(s.findings.values.reduce(0, +))"])
-            }
-            print(csv.render(), terminator: "")
-        case .table:
-            print("Read \(Format.count(files.count, "file")).")
-            for (s, estate) in zip(summaries, estates) {
-                let verb = s.status == "created" ? "Imported \(s.scope) as snapshot #\(s.snapshot)" : "\(s.scope) is unchanged since snapshot #\(s.snapshot); nothing stored"
-                print("\(verb) (observed \(Format.date(s.observedAt))): \(Format.count(s.identities, "identity", "identities")) (\(s.nonHuman) non-human), \(Format.count(s.credentials, "credential")), findings: \(Format.severityCounts(findings[estate.scope] ?? [])).")
-            }
-            print("Next: `roster findings` for the ranked queue, `roster inventory` for every identity.")
+            try ImportSummary(format: global.format).print(outcomes, inputs: inputs, what: "Read \(Format.count(files.files.count, "file"))")
         }
     }
 }

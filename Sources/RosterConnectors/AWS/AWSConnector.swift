@@ -133,6 +133,8 @@ struct AWSSources {
     var reports: [(String, AWSCredentialReport)] = []
     var accessKeys: [(String, AWSListAccessKeys)] = []
     var lastUsed: [(String, AWSAccessKeyLastUsed)] = []
+    /// Account aliases by account id, when a live collection read them.
+    var aliases: [String: String] = [:]
 }
 
 /// Fingerprints and previews of credential identifiers; never of anything longer-lived.

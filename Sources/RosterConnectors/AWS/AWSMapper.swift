@@ -265,7 +265,12 @@ struct AWSMapper {
         }
         estate.policies = Array(policies.values)
         estate.grants = draft.grants
-        estate.resources = Array(draft.resources.values)
+        var resources = draft.resources
+        if let alias = sources.aliases[account] {
+            resources["aws-account:\(account)"] = Resource(
+                id: "aws-account:\(account)", provider: .aws, type: "aws.account", name: alias, account: account, attributes: ["alias": alias])
+        }
+        estate.resources = Array(resources.values)
         estate.links = Array(draft.links)
         return estate.sorted()
     }

@@ -14,7 +14,10 @@ enum AWSPolicyDocument {
         case .object(let object):
             return try parse(object: object)
         case .string(let text):
-            let decoded = text.contains("%") ? (text.removingPercentEncoding ?? text) : text
+            // URL-encoded in raw API answers; plain JSON in some (moto's trust policies). Percent-decoding
+            // plain JSON would corrupt a literal % in a condition value, so decode only what is not JSON.
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let decoded = trimmed.hasPrefix("{") ? trimmed : (trimmed.removingPercentEncoding ?? trimmed)
             guard let data = decoded.data(using: .utf8), let inner = try? JSONDecoder().decode(JSONValue.self, from: data) else {
                 throw Invalid(path: "", expected: "a policy document (a JSON object, or URL-encoded JSON text)")
             }

@@ -1,0 +1,253 @@
+import AsyncHTTPClient
+public import Foundation
+import RosterModel
+
+/// Discovers AWS accounts live through the IAM and STS APIs, producing the same estates an
+/// import of the AWS CLI's export files would.
+///
+/// Per account: GetAccountAuthorizationDetails (all pages), the credential report (generated,
+/// polled until ready, fetched), ListAccessKeys per user and GetAccessKeyLastUsed per key (in
+/// parallel, at most `concurrency` at once) and ListAccountAliases. With `assumeRoles`, each role
+/// is assumed in turn and its account collected as its own estate.
+///
+/// For example:
+/// ```swift
+/// let result = try await AWSCollector(options: .init(endpointURL: "http://127.0.0.1:5000")).collect()
+/// ```
+public struct AWSCollector: Sendable {
+    public struct Options: Sendable {
+        public var profile: String?
+        public var region: String?
+        public var endpointURL: String?
+        public var assumeRoles: [String]
+        public var externalId: String?
+        public var concurrency: Int
+        public var retry: RetryPolicy
+        /// How long to wait for the credential report to be generated.
+        public var reportTimeout: Double
+        public var environment: [String: String]
+
+        public init(
+            profile: String? = nil,
+            region: String? = nil,
+            endpointURL: String? = nil,
+            assumeRoles: [String] = [],
+            externalId: String? = nil,
+            concurrency: Int = 8,
+            retry: RetryPolicy = RetryPolicy(),
+            reportTimeout: Double = 120,
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) {
+            self.profile = profile
+            self.region = region
+            self.endpointURL = endpointURL
+            self.assumeRoles = assumeRoles
+            self.externalId = externalId
+            self.concurrency = concurrency
+            self.retry = retry
+            self.reportTimeout = reportTimeout
+            self.environment = environment
+        }
+    }
+
+    /// Progress: a phase, and how much of it is done.
+    public typealias Progress = @Sendable (String, Int, Int) -> Void
+
+    public var options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// Collects every account and maps it.
+    ///
+    /// - Throws: ``ConnectorError`` with `.configuration`, `.authentication`, `.accessDenied`,
+    ///   `.throttled`, `.network` or `.service`, saying which key, region and call.
+    public func collect(progress: Progress? = nil) async throws -> AWSConnector.Result {
+        let resolver = AWSProfileResolver(environment: options.environment, profile: options.profile, region: options.region, endpointURL: options.endpointURL)
+        let iam = try resolver.resolve(service: "iam")
+        let sts = try resolver.resolve(service: "sts")
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let result = try await collect(http: http, iam: iam, sts: sts, progress: progress)
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    private func collect(http: HTTPClient, iam: AWSProfileResolver.Resolved, sts: AWSProfileResolver.Resolved, progress: Progress?) async throws -> AWSConnector.Result {
+        let budget = RetryBudget(options.retry.budget)
+        let stsEndpoint = AWSEndpoint(
+            url: sts.endpointURL ?? URL(string: "https://sts.\(sts.region).amazonaws.com/")!, signingRegion: sts.region, service: "sts", apiVersion: "2011-06-15")
+        // IAM is global: its public endpoint is signed for us-east-1; a custom endpoint with the configured region.
+        let iamEndpoint = AWSEndpoint(
+            url: iam.endpointURL ?? URL(string: "https://iam.amazonaws.com/")!, signingRegion: iam.endpointURL == nil ? "us-east-1" : iam.region,
+            service: "iam", apiVersion: "2010-05-08")
+        func stsClient(_ credentials: AWSCredentials) -> AWSQueryClient {
+            AWSQueryClient(http: http, endpoint: stsEndpoint, credentials: credentials, retry: options.retry, budget: budget)
+        }
+        func materialize(_ plan: AWSProfileResolver.CredentialPlan) async throws -> AWSCredentials {
+            switch plan {
+            case .direct(let credentials):
+                return credentials
+            case .assumeRole(let role, let session, let externalId, let duration, let source, let profile):
+                let base = try await materialize(source)
+                return try await assume(role, session: session, externalId: externalId, duration: duration, with: stsClient(base), source: "profile \(profile) (role \(role))")
+            }
+        }
+        progress?("resolving credentials", 0, 0)
+        let base = try await materialize(iam.credentials)
+        var targets: [AWSCredentials] = [base]
+        if !options.assumeRoles.isEmpty {
+            targets = []
+            for role in options.assumeRoles {
+                progress?("assuming \(role)", 0, 0)
+                targets.append(try await assume(
+                    role, session: "roster-collect-\(Int(Date().timeIntervalSince1970))", externalId: options.externalId, duration: nil,
+                    with: stsClient(base), source: "role \(role)"))
+            }
+        }
+        var sources = AWSSources()
+        var warnings: [String] = []
+        for credentials in targets {
+            let identity = try await stsClient(credentials).call("GetCallerIdentity")
+            let account = identity.text("Account") ?? "?"
+            let client = AWSQueryClient(http: http, endpoint: iamEndpoint, credentials: credentials, retry: options.retry, budget: budget)
+            try await collectAccount(account, client: client, into: &sources, warnings: &warnings, progress: progress)
+        }
+        var mapper = AWSMapper(sources: sources, asOf: Date())
+        let estates = try mapper.map()
+        return AWSConnector.Result(estates: estates, warnings: warnings + mapper.warnings)
+    }
+
+    private func assume(_ role: String, session: String, externalId: String?, duration: Int?, with client: AWSQueryClient, source: String) async throws -> AWSCredentials {
+        var parameters = [("RoleArn", role), ("RoleSessionName", session)]
+        if let externalId { parameters.append(("ExternalId", externalId)) }
+        if let duration { parameters.append(("DurationSeconds", String(duration))) }
+        let result = try await client.call("AssumeRole", parameters)
+        guard let credentials = result["Credentials"], let id = credentials.text("AccessKeyId"), let secret = credentials.text("SecretAccessKey") else {
+            throw ConnectorError(.service, "sts AssumeRole \(role): the answer holds no credentials", file: client.endpoint.url.absoluteString)
+        }
+        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: credentials.text("SessionToken"), source: source)
+    }
+
+    private func collectAccount(_ account: String, client: AWSQueryClient, into sources: inout AWSSources, warnings: inout [String], progress: Progress?) async throws {
+        let origin = "\(client.endpoint.url.absoluteString) (account \(account))"
+        // 1. Users, groups, roles and policies.
+        progress?("account \(account): authorization details", 0, 0)
+        var details = AWSAuthorizationDetails()
+        do {
+            var marker: String?
+            repeat {
+                var parameters = [("MaxItems", "1000")]
+                if let marker { parameters.append(("Marker", marker)) }
+                let page = try await client.call("GetAccountAuthorizationDetails", parameters)
+                details.append(try AWSIAMResponses.authorizationDetails(page))
+                marker = page.text("IsTruncated") == "true" ? page.text("Marker") : nil
+            } while marker != nil
+        } catch let error as ConnectorError where error.code == .accessDenied {
+            warnings.append("\(origin): GetAccountAuthorizationDetails is not allowed, so policies are unknown; listing users and roles instead")
+            details = try await listUsersAndRoles(client)
+        }
+        sources.details.append((origin, details))
+
+        // 2. The credential report: console passwords, MFA, key slots, the root user.
+        do {
+            sources.reports.append((origin, try await credentialReport(client, progress: progress)))
+        } catch let error as ConnectorError where error.code == .accessDenied {
+            warnings.append("\(origin): the credential report is not allowed (\(error.message)); console access and the root user are unknown")
+        }
+
+        // 3. Access keys per user, then last use per key, in parallel.
+        let users = details.userDetailList?.map(\.userName) ?? []
+        let lists = try await concurrentMap(users, limit: options.concurrency, progress: { progress?("account \(account): access keys", $0, users.count) }) { user in
+            AWSIAMResponses.accessKeys(try await client.call("ListAccessKeys", [("UserName", user), ("MaxItems", "1000")]))
+        }
+        let keys = lists.flatMap(\.accessKeyMetadata)
+        sources.accessKeys += lists.map { (origin, $0) }
+        let lastUsed = try await concurrentMap(keys, limit: options.concurrency, progress: { progress?("account \(account): key last use", $0, keys.count) }) { key in
+            AWSIAMResponses.accessKeyLastUsed(try await client.call("GetAccessKeyLastUsed", [("AccessKeyId", key.accessKeyId)]), keyId: key.accessKeyId)
+        }
+        sources.lastUsed += lastUsed.map { (origin, $0) }
+
+        // 4. The account alias, for people reading the output.
+        if let alias = try? await client.call("ListAccountAliases").members("AccountAliases").first?.text {
+            sources.aliases[account] = alias
+        }
+    }
+
+    /// Users and roles without policies, for principals that may not read authorization details.
+    private func listUsersAndRoles(_ client: AWSQueryClient) async throws -> AWSAuthorizationDetails {
+        var details = AWSAuthorizationDetails()
+        for (action, list) in [("ListUsers", "Users"), ("ListRoles", "Roles")] {
+            var marker: String?
+            repeat {
+                var parameters = [("MaxItems", "1000")]
+                if let marker { parameters.append(("Marker", marker)) }
+                let page = try await client.call(action, parameters)
+                var renamed = page
+                renamed.children = page.children.map { child in
+                    var copy = child
+                    if child.name == list { copy.name = list == "Users" ? "UserDetailList" : "RoleDetailList" }
+                    return copy
+                }
+                details.append(try AWSIAMResponses.authorizationDetails(renamed))
+                marker = page.text("IsTruncated") == "true" ? page.text("Marker") : nil
+            } while marker != nil
+        }
+        return details
+    }
+
+    private func credentialReport(_ client: AWSQueryClient, progress: Progress?) async throws -> AWSCredentialReport {
+        let deadline = Date().addingTimeInterval(options.reportTimeout)
+        var delay = 0.5
+        while true {
+            progress?("generating the credential report", 0, 0)
+            let state = try await client.call("GenerateCredentialReport").text("State")
+            if state == "COMPLETE" { break }
+            guard Date() < deadline else {
+                throw ConnectorError(.service, "iam GenerateCredentialReport: still \(state ?? "not ready") after \(Int(options.reportTimeout)) s", file: client.endpoint.url.absoluteString)
+            }
+            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+            delay = min(delay * 2, 5)
+        }
+        let result = try await client.call("GetCredentialReport")
+        guard let content = result.text("Content"), let csv = Data(base64Encoded: content, options: .ignoreUnknownCharacters) else {
+            throw ConnectorError(.service, "iam GetCredentialReport: the answer holds no base64 Content", file: client.endpoint.url.absoluteString)
+        }
+        var report = try AWSCredentialReport.parse(csv: csv, path: "\(client.endpoint.url.absoluteString) GetCredentialReport")
+        report.generatedAt = result.text("GeneratedTime").flatMap { Timestamp.parse($0) }
+        return report
+    }
+}
+
+/// Maps `items` with at most `limit` calls in flight, keeping the input order.
+func concurrentMap<T: Sendable, R: Sendable>(
+    _ items: [T], limit: Int, progress: (Int) -> Void, _ transform: @escaping @Sendable (T) async throws -> R
+) async throws -> [R] {
+    guard !items.isEmpty else { return [] }
+    return try await withThrowingTaskGroup(of: (Int, R).self) { group in
+        var results = [R?](repeating: nil, count: items.count)
+        var next = 0
+        var done = 0
+        for _ in 0..<min(max(1, limit), items.count) {
+            let index = next
+            group.addTask { (index, try await transform(items[index])) }
+            next += 1
+        }
+        while let (index, value) = try await group.next() {
+            results[index] = value
+            done += 1
+            progress(done)
+            if next < items.count {
+                let index = next
+                group.addTask { (index, try await transform(items[index])) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
+    }
+}

@@ -13,6 +13,8 @@ enum RosterExit {
     static let storeFailure = ExitCode(3)
     /// The thing asked for (an identity, a snapshot) does not exist.
     static let notFound = ExitCode(4)
+    /// The provider's API refused or failed: bad credentials, access denied, throttling past the budget, unreachable.
+    static let providerFailure = ExitCode(5)
 }
 
 /// Runs a command body, printing Roster's own errors as one line on stderr with the right exit code.

@@ -71,7 +71,7 @@ struct CollectAWSCommand: AsyncParsableCommand {
         } catch let error as ConnectorError {
             progress.finish()
             Terminal.error(error.description)
-            throw RosterExit.badInput
+            throw error.code == .configuration ? RosterExit.badInput : RosterExit.providerFailure
         }
         timings.mark("collect and map")
         try reportingErrors {

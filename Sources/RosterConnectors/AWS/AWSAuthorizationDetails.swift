@@ -159,7 +159,8 @@ struct AWSAuthorizationDetails: Decodable {
     }
 
     struct ManagedPolicy: Decodable {
-        var policyName: String
+        /// Always present in AWS's answers; optional because some emulators leave it out.
+        var policyName: String?
         var arn: String
         var defaultVersionId: String?
         var policyVersionList: [PolicyVersion]?
@@ -169,6 +170,8 @@ struct AWSAuthorizationDetails: Decodable {
             case defaultVersionId = "DefaultVersionId"
             case policyVersionList = "PolicyVersionList"
         }
+
+        var name: String { policyName ?? String(arn.split(separator: "/").last ?? Substring(arn)) }
 
         /// The document of the default version, which is the one in force.
         var defaultDocument: JSONValue? {

@@ -84,7 +84,7 @@ struct AWSMapper {
             let account = Self.account(of: policy.arn)
             let target = kind == .providerManaged ? nil : account
             // AWS-managed policies belong to no account: give them to every account of this file below.
-            accounts[target ?? "", default: AccountDraft()].policies[policy.arn] = Policy(id: policy.arn, name: policy.policyName, provider: .aws, kind: kind, document: doc)
+            accounts[target ?? "", default: AccountDraft()].policies[policy.arn] = Policy(id: policy.arn, name: policy.name, provider: .aws, kind: kind, document: doc)
         }
         for (index, group) in (details.groupDetailList ?? []).enumerated() {
             let account = Self.account(of: group.arn) ?? ""

@@ -71,7 +71,7 @@ enum AWSIAMResponses {
         details.policies = try result.members("Policies").map { m in
             let arn = try required(m, "Arn", in: "a managed policy")
             return AWSAuthorizationDetails.ManagedPolicy(
-                policyName: m.text("PolicyName") ?? String(arn.split(separator: "/").last ?? Substring(arn)), arn: arn,
+                policyName: m.text("PolicyName"), arn: arn,
                 defaultVersionId: m.text("DefaultVersionId"),
                 policyVersionList: m.members("PolicyVersionList").map { v in
                     .init(document: v.text("Document").map { .string($0) }, versionId: v.text("VersionId"), isDefaultVersion: v.text("IsDefaultVersion") == "true")

@@ -1,0 +1,159 @@
+import Foundation
+import RosterAnalysis
+import RosterConnectors
+import RosterModel
+import RosterStore
+import Testing
+
+/// `roster collect aws` against a real AWS API server (moto) over HTTP, with SigV4-signed requests.
+///
+/// Serialized: the tests share one moto server and reset it.
+@Suite(.serialized, .enabled(if: Moto.available, "moto_server is not installed; .ci/run installs it"))
+struct LiveCollectTests {
+    let environment = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1", "HOME": "/nonexistent"]
+
+    func collector(endpoint: URL, retry: RetryPolicy = RetryPolicy(), extra: [String: String] = [:]) -> AWSCollector {
+        AWSCollector(options: .init(endpointURL: endpoint.absoluteString, retry: retry, environment: environment.merging(extra) { _, new in new }))
+    }
+
+    @Test func collectsInventoryAndFindingsFromMoto() async throws {
+        // Given a moto account seeded through the real IAM API
+        let seeded = try Moto.reset()
+        let endpoint = try Moto.require()
+        // When it is collected and analysed
+        let result = try await collector(endpoint: endpoint).collect()
+        let estate = try #require(result.estates.first)
+        let analysis = Analyzer.run(result.estates)
+        // Then the account, its users, roles, keys and the alias are all there
+        #expect(result.estates.count == 1)
+        #expect(estate.scope == "aws:123456789012")
+        let names = Set(estate.identities.map(\.name))
+        #expect(names.isSuperset(of: ["svc-reports", "deploy-bot", "gha-deploy", "public-share", "lambda-resizer"]))
+        let keys = estate.credentials.filter { $0.kind == .accessKey }
+        #expect(keys.count == 3)
+        #expect(keys.contains { $0.id == seeded["keys"].flatMap { ($0 as? [String: String])?["svc-reports"] } })
+        #expect(estate.resources.contains { $0.type == "aws.account" && $0.name == "roster-moto" })
+        #expect(estate.resources.contains { $0.type == "aws.iam.group" && $0.name == "admins" })
+        // And the detectors work unchanged
+        func rules(_ name: String) -> Set<String> { Set(analysis.findings.filter { $0.identityName == name }.map(\.ruleId)) }
+        #expect(rules("deploy-bot").isSuperset(of: ["aws.nhi.admin", "aws.access-key.two-active", "aws.nhi.console-password", "nhi.owner.missing"]))
+        #expect(rules("gha-deploy") == ["aws.role.oidc-unscoped"])
+        #expect(rules("public-share").contains("aws.role.trust-any-principal"))
+        #expect(rules("svc-reports").isEmpty)
+        #expect(rules("lambda-resizer").isEmpty)
+    }
+
+    @Test func liveCollectionAndCLIExportImportGiveEqualIdentities() async throws {
+        // Given a seeded account, exported with the AWS CLI as a user would
+        _ = try Moto.reset()
+        let endpoint = try Moto.require()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-export-\(UUID().uuidString)")
+        try Moto.python(["export.py", endpoint.absoluteString, dir.path])
+        // When the files are imported and the account is collected live
+        let files = try AWSConnector.discover([dir.path]).files
+        let imported = try AWSConnector().read(files).estates
+        let collected = try await collector(endpoint: endpoint).collect().estates
+        // Then the identities and credentials compare equal
+        #expect(imported.count == 1 && collected.count == 1)
+        let fromFiles = try #require(imported.first)
+        let live = try #require(collected.first)
+        #expect(fromFiles.identities.count == live.identities.count)
+        for (a, b) in zip(fromFiles.identities, live.identities) { #expect(a == b, "\(a.name) differs") }
+        #expect(fromFiles.credentials == live.credentials)
+        #expect(Set(fromFiles.grants) == Set(live.grants))
+        #expect(fromFiles.policies.map(\.document) == live.policies.map(\.document))
+    }
+
+    @Test func collectStoresASnapshotLikeImportAndIsIdempotent() async throws {
+        _ = try Moto.reset()
+        let endpoint = try Moto.require()
+        let store = try RosterStore.inMemory()
+        let first = try await collector(endpoint: endpoint).collect().estates
+        let outcomes = try store.save(first.map { SnapshotInput(estate: $0, source: "moto", findings: Analyzer.run([$0]).findings) })
+        let again = try await collector(endpoint: endpoint).collect().estates
+        let second = try store.save(again.map { SnapshotInput(estate: $0, source: "moto", findings: []) })
+        guard case .created = outcomes.first, case .unchanged = second.first else {
+            Issue.record("expected created then unchanged, got \(outcomes) then \(second)")
+            return
+        }
+        #expect(try store.snapshots(scope: nil).count == 1)
+    }
+
+    @Test func throttlingIsRetriedWithBackoffUntilTheCollectionCompletes() async throws {
+        // Given an endpoint that answers Throttling to the first 5 requests
+        _ = try Moto.reset()
+        let proxy = try ThrottleProxy(throttling: 5)
+        // When collecting through it with a budget larger than that
+        let result = try await collector(endpoint: proxy.url, retry: RetryPolicy(maxAttempts: 8, baseDelay: 0.01, maxDelay: 0.05, budget: 20)).collect()
+        // Then the collection completes, after absorbing every throttle
+        #expect(proxy.throttled == 5)
+        #expect(result.estates.first?.identities.contains { $0.name == "deploy-bot" } == true)
+    }
+
+    @Test func whenTheRetryBudgetIsSpentTheErrorSaysSo() async throws {
+        // Given an endpoint that always throttles
+        _ = try Moto.reset()
+        let proxy = try ThrottleProxy(throttling: 1000)
+        // When collecting with a budget of 3 retries
+        let error = await #expect(throws: ConnectorError.self) {
+            try await collector(endpoint: proxy.url, retry: RetryPolicy(maxAttempts: 10, baseDelay: 0.01, maxDelay: 0.02, budget: 3)).collect()
+        }
+        // Then it gives up with a clear, throttling-specific error and stops calling
+        #expect(error?.code == .throttled)
+        #expect(error?.message.contains("gave up after") == true)
+        #expect(error?.message.contains("Throttling: Rate exceeded") == true)
+        #expect(proxy.throttled == 4)
+    }
+
+    @Test func aWrongSecretIsOneClearAuthenticationError() async throws {
+        // Given moto checking signatures, and a real key id with the wrong secret
+        let seeded = try Moto.reset()
+        let keyId = try #require((seeded["keys"] as? [String: String])?["svc-reports"])
+        try Moto.enforceAuth(true)
+        defer { try? Moto.enforceAuth(false) }
+        let endpoint = try Moto.require()
+        let error = await #expect(throws: ConnectorError.self) {
+            try await collector(endpoint: endpoint, extra: ["AWS_ACCESS_KEY_ID": keyId, "AWS_SECRET_ACCESS_KEY": "wrong-secret"]).collect()
+        }
+        // Then it names the call, what AWS said, the key (shortened), its source and the region, not the secret
+        let message = try #require(error?.description)
+        #expect(error?.code == .authentication)
+        #expect(message.contains("SignatureDoesNotMatch"))
+        #expect(message.contains(String(keyId.prefix(4))) && message.contains("environment") && message.contains("us-east-1"))
+        #expect(!message.contains("wrong-secret"))
+    }
+
+    @Test func anUnreachableEndpointIsANetworkError() async throws {
+        let error = await #expect(throws: ConnectorError.self) {
+            try await collector(endpoint: URL(string: "http://127.0.0.1:9")!, retry: RetryPolicy(budget: 0, timeout: 2)).collect()
+        }
+        #expect(error?.code == .network || error?.code == .throttled)
+    }
+
+    @Test(arguments: [
+        (["--profile", "missing"], "profile \"missing\" not found"),
+        ([], "no AWS region"),
+    ])
+    func cliConfigurationErrorsAreOneLineAndNonZero(_ arguments: [String], _ expected: String) throws {
+        // Given the built roster binary and an environment without region or profiles
+        let binary = Moto.packageRoot.appendingPathComponent(".build/debug/roster")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the roster binary first (swift build)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["collect", "aws", "--endpoint-url", "http://127.0.0.1:9", "--db", NSTemporaryDirectory() + "roster-\(UUID().uuidString).db"] + arguments
+        process.environment = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "HOME": "/nonexistent", "PATH": "/usr/bin:/bin"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        // When it runs
+        try process.run()
+        let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // Then it exits non-zero with exactly one line that says what is wrong
+        #expect(process.terminationStatus != 0)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == 1, "\(output)")
+        #expect(output.hasPrefix("roster: error:"))
+        #expect(output.contains(expected))
+    }
+}

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import RosterAnalysis
+import RosterModel
 import RosterStore
 
 /// Output formats every listing command supports.
@@ -46,6 +47,19 @@ public struct GlobalOptions: ParsableArguments {
         } catch {
             throw CLIError.input("\(path): not a valid settings file (expected a JSON object such as {\"maxKeyAgeDays\": 90})")
         }
+    }
+}
+
+extension DetectionPolicy {
+    /// The policy with every AWS account already in the store counted as known: trust between
+    /// one's own imported accounts is not a third-party risk.
+    func knowingAccounts(in store: RosterStore) throws -> DetectionPolicy {
+        var policy = self
+        for snapshot in try store.latestSnapshots() where snapshot.scope.hasPrefix("aws:") {
+            let account = String(snapshot.scope.dropFirst(4))
+            if policy.knownAccounts[account] == nil { policy.knownAccounts[account] = "in the store" }
+        }
+        return policy
     }
 }
 

@@ -44,6 +44,7 @@ public enum TrustAnalysis {
 
     public static func assess(_ trust: PolicyDocument?) -> TrustAssessment {
         var result = TrustAssessment()
+        let denies = (trust?.statements ?? []).filter { $0.effect == .deny }
         for statement in trust?.statements ?? [] where statement.effect == .allow {
             guard assumeActions.contains(where: { statement.coversAction($0) }) else { continue }
             switch statement.principals {
@@ -72,7 +73,7 @@ public enum TrustAnalysis {
                     if federated.contains(":saml-provider/") || statement.coversAction("sts:AssumeRoleWithSAML") && !statement.coversAction("sts:AssumeRoleWithWebIdentity") {
                         result.saml.append(federated)
                     } else {
-                        result.oidc.append(oidcTrust(federated, statement))
+                        result.oidc.append(oidcTrust(federated, statement, denies: denies))
                     }
                 }
             }
@@ -95,7 +96,9 @@ public enum TrustAnalysis {
         return String(parts[4])
     }
 
-    static func oidcTrust(_ provider: String, _ statement: PolicyStatement) -> TrustAssessment.OIDCTrust {
+    static let negatedOperators: Set<String> = ["StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase"]
+
+    static func oidcTrust(_ provider: String, _ statement: PolicyStatement, denies: [PolicyStatement] = []) -> TrustAssessment.OIDCTrust {
         let host: String
         if let range = provider.range(of: "oidc-provider/") {
             host = String(provider[range.upperBound...])
@@ -105,6 +108,17 @@ public enum TrustAnalysis {
         let claim = host == "cognito-identity.amazonaws.com" ? "aud" : "sub"
         let key = "\(host):\(claim)".lowercased()
         let tests = statement.conditions.filter { $0.key.lowercased() == key && positiveOperators.contains($0.baseOperator) }
+        // A Deny for every token whose claim is *not* in a list scopes the role as well as an Allow condition would.
+        let denied = denies.filter { $0.coversAction("sts:AssumeRoleWithWebIdentity") }.flatMap(\.conditions).filter {
+            $0.key.lowercased() == key && negatedOperators.contains($0.baseOperator)
+        }
+        if tests.isEmpty, !denied.isEmpty {
+            let values = denied.flatMap(\.values)
+            if let loose = values.first(where: isUnscoped) {
+                return .init(provider: host, scopedTo: values, problem: "Deny \(denied[0].operator) \(host):\(claim) \"\(loose)\" still admits any \(subject(host))")
+            }
+            return .init(provider: host, scopedTo: values, problem: nil)
+        }
         guard !tests.isEmpty else {
             return .init(provider: host, scopedTo: [], problem: "no condition on \(host):\(claim)")
         }

@@ -76,12 +76,14 @@ struct CollectAWSCommand: AsyncParsableCommand {
         timings.mark("collect and map")
         try reportingErrors {
             progress.update("analysing")
+            let store = try global.openStore()
+            let known = try policy.knowingAccounts(in: store)
             let inputs = result.estates.map { estate in
                 SnapshotInput(estate: estate, source: "collect aws \(endpointURL ?? profile.map { "profile \($0)" } ?? "default credentials")",
-                              findings: Analyzer.run([estate], policy: policy).findings)
+                              findings: Analyzer.run([estate], policy: known).findings)
             }
             progress.update("writing the snapshot")
-            let outcomes = try global.openStore().save(inputs)
+            let outcomes = try store.save(inputs)
             timings.mark("analyse and store")
             progress.finish()
             for warning in result.warnings { Terminal.warning(warning) }

@@ -69,11 +69,12 @@ struct ImportAWSCommand: ParsableCommand {
             }
             timings.mark("read and map")
             progress.update("analysing")
+            let store = try global.openStore()
+            let known = try policy.knowingAccounts(in: store)
             let source = (paths + authorizationDetails + credentialReport).joined(separator: " ")
-            let inputs = result.estates.map { SnapshotInput(estate: $0, source: source, findings: Analyzer.run([$0], policy: policy).findings) }
+            let inputs = result.estates.map { SnapshotInput(estate: $0, source: source, findings: Analyzer.run([$0], policy: known).findings) }
             timings.mark("analyse")
             progress.update("writing the snapshot")
-            let store = try global.openStore()
             let outcomes = try store.save(inputs)
             timings.mark("store")
             progress.finish()

@@ -53,10 +53,11 @@ public struct GlobalOptions: ParsableArguments {
 extension DetectionPolicy {
     /// The policy with every AWS account already in the store counted as known: trust between
     /// one's own imported accounts is not a third-party risk.
-    func knowingAccounts(in store: RosterStore) throws -> DetectionPolicy {
+    func knowingAccounts(in store: RosterStore, alongside estates: [Estate]) throws -> DetectionPolicy {
         var policy = self
-        for snapshot in try store.latestSnapshots() where snapshot.scope.hasPrefix("aws:") {
-            let account = String(snapshot.scope.dropFirst(4))
+        let scopes = try store.latestSnapshots().map(\.scope) + estates.map(\.scope)
+        for scope in scopes where scope.hasPrefix("aws:") {
+            let account = String(scope.dropFirst(4))
             if policy.knownAccounts[account] == nil { policy.knownAccounts[account] = "in the store" }
         }
         return policy

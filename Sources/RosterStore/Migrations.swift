@@ -1,6 +1,10 @@
 import GRDB
 
 /// The schema, one migration per release. Never edit a migration once released: add one.
+///
+/// `snapshot.takenAt` and `snapshot.observedAt` hold seconds since 2001-01-01 UTC (Foundation's
+/// reference date), which round-trips a `Date` exactly; `identity.lastUsedAt` holds seconds since
+/// 1970 for filtering in SQL (the exact value is in `data`).
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -74,7 +74,7 @@ public struct RosterStore: SnapshotStore {
         try db.inSavepoint {
             try db.execute(
                 sql: "INSERT INTO snapshot (scope, takenAt, observedAt, source, digest, identityCount, credentialCount) VALUES (?, ?, ?, ?, '', ?, ?)",
-                arguments: [estate.scope, takenAt.timeIntervalSince1970, estate.observedAt.timeIntervalSince1970, item.source,
+                arguments: [estate.scope, takenAt.timeIntervalSinceReferenceDate, estate.observedAt.timeIntervalSinceReferenceDate, item.source,
                             estate.identities.count, estate.credentials.count])
             let id = db.lastInsertedRowID
             var hasher = SHA256()
@@ -233,8 +233,8 @@ public struct RosterStore: SnapshotStore {
 
     private static func snapshotInfo(_ row: Row) -> SnapshotInfo {
         SnapshotInfo(
-            id: row["id"], scope: row["scope"], takenAt: Date(timeIntervalSince1970: row["takenAt"]),
-            observedAt: Date(timeIntervalSince1970: row["observedAt"]), source: row["source"], digest: row["digest"],
+            id: row["id"], scope: row["scope"], takenAt: Date(timeIntervalSinceReferenceDate: row["takenAt"]),
+            observedAt: Date(timeIntervalSinceReferenceDate: row["observedAt"]), source: row["source"], digest: row["digest"],
             identityCount: row["identityCount"], credentialCount: row["credentialCount"])
     }
 }

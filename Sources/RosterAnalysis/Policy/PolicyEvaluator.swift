@@ -66,16 +66,36 @@ public struct PolicyEvaluator: Sendable {
 
     private enum ConditionOutcome { case always, never, unknown }
 
+    /// Decides a condition on `aws:MultiFactorAuthPresent`, or nil when it cannot be decided.
+    ///
+    /// AWS leaves the key out of requests signed with long-term access keys (how machine callers
+    /// authenticate) and sets it for console sessions (`true` after MFA). So for machine callers
+    /// `Bool` never matches while `BoolIfExists` and `Null = true` always do.
+    private func mfaConditionMatches(_ condition: PolicyCondition) -> Bool? {
+        let wanted = Set(condition.values.map { $0.lowercased() })
+        let ifExists = condition.operator.hasSuffix("IfExists")
+        switch condition.baseOperator {
+        case "Bool":
+            if callerUsesMFA { return wanted.contains("true") }
+            return ifExists
+        case "Null":
+            // Null = true tests that the key is absent.
+            return callerUsesMFA ? wanted.contains("false") : wanted.contains("true")
+        default:
+            return nil
+        }
+    }
+
     private func conditionOutcome(_ statement: PolicyStatement) -> ConditionOutcome {
         guard !statement.conditions.isEmpty else { return .always }
         var outcome = ConditionOutcome.always
         for condition in statement.conditions {
-            if condition.key.lowercased() == "aws:multifactorauthpresent", condition.baseOperator == "Bool" {
-                let wanted = condition.values.map { $0.lowercased() }
-                let present = callerUsesMFA ? "true" : "false"
-                // BoolIfExists also matches when the key is absent, as it is for long-term access keys.
-                if !wanted.contains(present) { return .never }
-                continue
+            if condition.key.lowercased() == "aws:multifactorauthpresent" {
+                switch mfaConditionMatches(condition) {
+                case false?: return .never
+                case true?: continue
+                case nil: break
+                }
             }
             outcome = .unknown
         }

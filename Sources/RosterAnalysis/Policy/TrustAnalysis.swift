@@ -81,10 +81,35 @@ public enum TrustAnalysis {
         return result
     }
 
+    /// Conditions that pin the caller's organization, account or ARN.
+    ///
+    /// `ForAnyValue:` counts (it fails when the key is absent, and is how the multivalued
+    /// `aws:PrincipalOrgPaths` is meant to be tested); `ForAllValues:` does not (it passes when the
+    /// key is absent, as it is for callers outside any organization). A value that wildcards the
+    /// organization or account (`*`, `o-*`, `arn:aws:iam::*:role/x`) narrows nothing.
     static func narrowingConditions(_ statement: PolicyStatement) -> [PolicyCondition] {
-        statement.conditions.filter {
-            narrowingKeys.contains($0.key.lowercased()) && positiveOperators.contains($0.baseOperator) && !$0.values.contains("*")
-                && !$0.operator.hasPrefix("ForAnyValue")
+        statement.conditions.filter { condition in
+            let key = condition.key.lowercased()
+            guard narrowingKeys.contains(key), positiveOperators.contains(condition.baseOperator),
+                !condition.operator.hasPrefix("ForAllValues:"), !condition.values.isEmpty
+            else { return false }
+            return !condition.values.contains { isBroad($0, key: key) }
+        }
+    }
+
+    static func isBroad(_ value: String, key: String) -> Bool {
+        func wild(_ text: Substring) -> Bool { text.isEmpty || text.contains("*") || text.contains("?") }
+        switch key {
+        case "aws:principalarn", "aws:sourcearn":
+            let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 6, parts[0] == "arn" else { return wild(Substring(value)) || value.hasPrefix("*") }
+            // Service ARNs (aws:SourceArn of a bucket) have no account; the resource part then decides.
+            if key == "aws:sourcearn" && parts[4].isEmpty { return wild(parts[5]) && parts[5].hasPrefix("*") }
+            return wild(parts[4])
+        case "aws:principalorgpaths":
+            return wild(value.split(separator: "/", omittingEmptySubsequences: false).first ?? "")
+        default:
+            return wild(Substring(value))
         }
     }
 

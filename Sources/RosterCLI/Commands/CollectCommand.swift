@@ -77,7 +77,7 @@ struct CollectAWSCommand: AsyncParsableCommand {
         try reportingErrors {
             progress.update("analysing")
             let store = try global.openStore()
-            let known = try policy.knowingAccounts(in: store)
+            let known = try policy.knowingAccounts(in: store, alongside: result.estates)
             let inputs = result.estates.map { estate in
                 SnapshotInput(estate: estate, source: "collect aws \(endpointURL ?? profile.map { "profile \($0)" } ?? "default credentials")",
                               findings: Analyzer.run([estate], policy: known).findings)

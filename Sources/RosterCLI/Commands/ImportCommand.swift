@@ -70,7 +70,7 @@ struct ImportAWSCommand: ParsableCommand {
             timings.mark("read and map")
             progress.update("analysing")
             let store = try global.openStore()
-            let known = try policy.knowingAccounts(in: store)
+            let known = try policy.knowingAccounts(in: store, alongside: result.estates)
             let source = (paths + authorizationDetails + credentialReport).joined(separator: " ")
             let inputs = result.estates.map { SnapshotInput(estate: $0, source: source, findings: Analyzer.run([$0], policy: known).findings) }
             timings.mark("analyse")

@@ -35,11 +35,11 @@ struct ImportSummary {
             }
             Swift.print(csv.render(), terminator: "")
         case .table:
-            Swift.print("\(what).")
+            Swift.print(Sanitize.text("\(what)."))
             for (r, input) in zip(records, inputs) {
                 let verb = r.status == "created" ? "Stored \(r.scope) as snapshot #\(r.snapshot)" : "\(r.scope) is unchanged since snapshot #\(r.snapshot); nothing stored"
-                Swift.print("\(verb) (observed \(Format.date(r.observedAt))): \(Format.count(r.identities, "identity", "identities")) (\(r.nonHuman) non-human), "
-                    + "\(Format.count(r.credentials, "credential")), findings: \(Format.severityCounts(input.findings)).")
+                Swift.print(Sanitize.text("\(verb) (observed \(Format.date(r.observedAt))): \(Format.count(r.identities, "identity", "identities")) (\(r.nonHuman) non-human), "
+                    + "\(Format.count(r.credentials, "credential")), findings: \(Format.severityCounts(input.findings))."))
             }
             Swift.print("Next: `roster findings` for the ranked queue, `roster inventory` for every identity.")
         }

@@ -28,8 +28,17 @@ public struct GlobalOptions: ParsableArguments {
 
     public init() {}
 
+    /// Opens the store, creating it: for commands that write.
     func openStore() throws -> RosterStore {
         try RosterStore.open(at: db)
+    }
+
+    /// Opens the store only if it exists: commands that read must not leave an empty database behind.
+    func openExistingStore() throws -> RosterStore {
+        guard FileManager.default.fileExists(atPath: db) else {
+            throw CLIError.store("\(db): no Roster database here; run `roster import aws <dir>` first, or pass --db")
+        }
+        return try RosterStore.open(at: db)
     }
 
     /// The detection policy: defaults, then the settings file.

@@ -10,10 +10,7 @@ struct Workspace {
     var analysis: Analysis
 
     static func load(_ global: GlobalOptions, policy: DetectionPolicy, snapshot: Int64? = nil) throws -> Workspace {
-        guard FileManager.default.fileExists(atPath: global.db) else {
-            throw CLIError.store("\(global.db): no Roster database here; run `roster import aws <dir>` first, or pass --db")
-        }
-        let store = try global.openStore()
+        let store = try global.openExistingStore()
         let snapshots: [SnapshotInfo]
         if let snapshot {
             guard let info = try store.snapshots(scope: nil).first(where: { $0.id == snapshot }) else {

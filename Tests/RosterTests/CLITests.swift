@@ -187,6 +187,26 @@ struct CLIImportTests {
         let stored = try store.findings(snapshot: a.id).filter { $0.identityName == "ops-from-b" }.map(\.ruleId)
         #expect(!stored.contains("aws.role.trust-unknown-account"))
     }
+
+    @Test func accountsAlreadyInTheStoreAreKnownToLaterImports() async throws {
+        let workspace = try CLIWorkspace()
+        defer { workspace.cleanUp() }
+        // Given account B imported first, then account A (whose role trusts a role in B) on its own
+        try await runRoster(["import", "aws", Fixture.path("two-accounts/account-b-authorization-details.json"), "--as-of", "2025-11-20"] + workspace.options)
+        try await runRoster(["import", "aws", Fixture.path("two-accounts/account-a-authorization-details.json"), "--as-of", "2025-11-20"] + workspace.options)
+        // Then the findings stored with A's snapshot do not call B unknown
+        let store = try RosterStore.open(at: workspace.db)
+        let a = try #require(try store.snapshots(scope: "aws:100000000001").first)
+        let stored = try store.findings(snapshot: a.id).filter { $0.identityName == "ops-from-b" }.map(\.ruleId)
+        #expect(!stored.contains("aws.role.trust-unknown-account"))
+        // And an account nobody imported is still unknown
+        let alone = try CLIWorkspace()
+        defer { alone.cleanUp() }
+        try await runRoster(["import", "aws", Fixture.path("two-accounts/account-a-authorization-details.json"), "--as-of", "2025-11-20"] + alone.options)
+        let aloneStore = try RosterStore.open(at: alone.db)
+        let onlyA = try #require(try aloneStore.snapshots(scope: nil).first)
+        #expect(try aloneStore.findings(snapshot: onlyA.id).contains { $0.ruleId == "aws.role.trust-unknown-account" && $0.identityName == "ops-from-b" })
+    }
 }
 
 struct CLICommandTests {

@@ -149,6 +149,26 @@ struct PolicyEvaluatorTests {
     }
 }
 
+extension PolicyEvaluatorTests {
+    @Test func multiFactorKeyIsAbsentForAccessKeyCallers() {
+        // Given AWS's rule that aws:MultiFactorAuthPresent is left out of requests signed with long-term access keys
+        let boolFalse = PolicyCondition(operator: "Bool", key: "aws:MultiFactorAuthPresent", values: ["false"])
+        let ifExistsFalse = PolicyCondition(operator: "BoolIfExists", key: "aws:MultiFactorAuthPresent", values: ["false"])
+        let isNull = PolicyCondition(operator: "Null", key: "aws:MultiFactorAuthPresent", values: ["true"])
+        func decision(_ condition: PolicyCondition, mfa: Bool) -> PolicyEvaluator.Decision {
+            evaluator(Statement.allow("*"), Statement.deny("*", when: [condition]), mfa: mfa).evaluate(action: "ec2:RunInstances")
+        }
+        // Then a plain Bool deny never matches a machine caller, while BoolIfExists and Null = true do
+        #expect(decision(boolFalse, mfa: false) == .allowed)
+        #expect(decision(ifExistsFalse, mfa: false) == .explicitlyDenied)
+        #expect(decision(isNull, mfa: false) == .explicitlyDenied)
+        // And none of them stops a person signed in with MFA
+        #expect(decision(boolFalse, mfa: true) == .allowed)
+        #expect(decision(ifExistsFalse, mfa: true) == .allowed)
+        #expect(decision(isNull, mfa: true) == .allowed)
+    }
+}
+
 /// Privilege levels come from evaluating requests, so denies and boundaries count.
 struct PrivilegeAnalysisTests {
     func level(_ build: (inout EstateBuilder, String) -> Void, nature: IdentityNature = .machine) -> PrivilegeAssessment {

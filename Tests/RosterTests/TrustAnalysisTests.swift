@@ -186,4 +186,39 @@ struct TrustAnalysisTests {
         // Then anyone can create such a role in their own account and assume this one
         #expect(trust.everyone != nil)
     }
+    // MARK: Denies and broad values
+
+    @Test func denyForOtherSubjectsScopesAnOIDCRole() throws {
+        // Given GitHub OIDC trust with only aud on the Allow, and a Deny for tokens from outside example-org
+        func trust(_ notLike: String, action: String = "sts:AssumeRoleWithWebIdentity") throws -> TrustAssessment {
+            try assess(#"""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"Federated": "\#(Self.github)"}, "Action": "sts:AssumeRoleWithWebIdentity",
+                   "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}},
+                  {"Effect": "Deny", "Principal": {"Federated": "\#(Self.github)"}, "Action": "\#(action)",
+                   "Condition": {"StringNotLike": {"token.actions.githubusercontent.com:sub": "\#(notLike)"}}}]}
+                """#)
+        }
+        // Then the Deny scopes the role to the organization
+        #expect(try trust("repo:example-org/*").oidc.first?.problem == nil)
+        #expect(try trust("repo:example-org/*").oidc.first?.scopedTo == ["repo:example-org/*"])
+        // And a Deny that spares every repository scopes nothing
+        #expect(try trust("repo:*").oidc.first?.problem?.contains("still admits any GitHub repository") == true)
+        // And a Deny of another action does not apply to web-identity sign-in
+        #expect(try trust("repo:example-org/*", action: "sts:TagSession").oidc.first?.problem == "no condition on token.actions.githubusercontent.com:sub")
+    }
+
+    @Test func wildcardOrganizationOrAccountValuesDoNotNarrow() throws {
+        // Given {"AWS": "*"} with an organization id or principal ARN that wildcards the organization or account
+        let anyOrg = try assess(principal: #"{"AWS": "*"}"#, condition: #"{"StringLike": {"aws:PrincipalOrgID": "o-*"}}"#)
+        let anyAccount = try assess(principal: #"{"AWS": "*"}"#, condition: #"{"StringLike": {"aws:PrincipalAccount": "1111222*"}}"#)
+        // Then the role is still open to everyone
+        #expect(anyOrg.everyone != nil)
+        #expect(anyAccount.everyone != nil)
+        // And a source ARN naming one bucket (no account field) does narrow, while any bucket does not
+        let oneBucket = try assess(principal: #""*""#, condition: #"{"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::example-reports"}}"#)
+        let anyBucket = try assess(principal: #""*""#, condition: #"{"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}"#)
+        #expect(oneBucket.everyone == nil)
+        #expect(anyBucket.everyone != nil)
+    }
 }

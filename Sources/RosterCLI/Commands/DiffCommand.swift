@@ -28,8 +28,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard FileManager.default.fileExists(atPath: global.db) else { throw CLIError.store("\(global.db): no Roster database here; pass --db") }
-            let store = try global.openStore()
+            let store = try global.openExistingStore()
             let all = try store.snapshots(scope: nil)
             let pairs = try choosePairs(all)
             var reports: [(Pair, EstateDiff)] = []

@@ -11,8 +11,7 @@ struct SnapshotsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard FileManager.default.fileExists(atPath: global.db) else { throw CLIError.store("\(global.db): no Roster database here; pass --db") }
-            let list = try global.openStore().snapshots(scope: nil)
+            let list = try global.openExistingStore().snapshots(scope: nil)
             switch global.format {
             case .json:
                 print(try JSONOutput.encode(list), terminator: "")

@@ -140,14 +140,9 @@ public struct AWSCollector: Sendable {
         progress?("account \(account): authorization details", 0, 0)
         var details = AWSAuthorizationDetails()
         do {
-            var marker: String?
-            repeat {
-                var parameters = [("MaxItems", "1000")]
-                if let marker { parameters.append(("Marker", marker)) }
-                let page = try await client.call("GetAccountAuthorizationDetails", parameters)
+            for page in try await client.pages("GetAccountAuthorizationDetails") {
                 details.append(try AWSIAMResponses.authorizationDetails(page))
-                marker = page.text("IsTruncated") == "true" ? page.text("Marker") : nil
-            } while marker != nil
+            }
         } catch let error as ConnectorError where error.code == .accessDenied {
             warnings.append("\(origin): GetAccountAuthorizationDetails is not allowed, so policies are unknown; listing users and roles instead")
             details = try await listUsersAndRoles(client)
@@ -183,11 +178,7 @@ public struct AWSCollector: Sendable {
     private func listUsersAndRoles(_ client: AWSQueryClient) async throws -> AWSAuthorizationDetails {
         var details = AWSAuthorizationDetails()
         for (action, list) in [("ListUsers", "Users"), ("ListRoles", "Roles")] {
-            var marker: String?
-            repeat {
-                var parameters = [("MaxItems", "1000")]
-                if let marker { parameters.append(("Marker", marker)) }
-                let page = try await client.call(action, parameters)
+            for page in try await client.pages(action) {
                 var renamed = page
                 renamed.children = page.children.map { child in
                     var copy = child
@@ -195,8 +186,7 @@ public struct AWSCollector: Sendable {
                     return copy
                 }
                 details.append(try AWSIAMResponses.authorizationDetails(renamed))
-                marker = page.text("IsTruncated") == "true" ? page.text("Marker") : nil
-            } while marker != nil
+            }
         }
         return details
     }

@@ -109,6 +109,21 @@ final class AWSQueryClient: Sendable {
         }
     }
 
+    /// Every page of a paginated IAM call (`MaxItems`/`Marker` while `IsTruncated` is true).
+    func pages(_ action: String, _ parameters: [(String, String)] = []) async throws -> [XMLElement] {
+        var pages: [XMLElement] = []
+        var marker: String?
+        repeat {
+            var request = parameters + [("MaxItems", "1000")]
+            if let marker { request.append(("Marker", marker)) }
+            let page = try await call(action, request)
+            pages.append(page)
+            // A missing IsTruncated (some emulators leave it out) means the last page.
+            marker = page.text("IsTruncated") == "true" ? page.text("Marker") : nil
+        } while marker != nil
+        return pages
+    }
+
     private enum Outcome {
         case success(Data)
         case failed(status: Int, code: String, message: String, requestId: String?)

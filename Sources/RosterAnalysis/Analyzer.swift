@@ -50,10 +50,10 @@ public enum Analyzer {
             guard identity.kind != .rootAccount else { return PrivilegeAnalysis.assess(identity, in: index) }
             let granted = index.permissionPolicies(of: identity)
             let boundary = index.boundary(of: identity)
-            let mfa = identity.nature == .human
+            let mfa = PolicyEvaluator.MFAContext.typical(for: identity)
             let key = granted.map { "\($0.policy.id)\u{1F}\($0.via)" }.joined(separator: "\u{1E}") + "\u{1D}\(boundary?.id ?? "")\(mfa)"
             if let cached = privileges[key] { return cached }
-            let assessed = PrivilegeAnalysis.assess(granted: granted, boundary: boundary, callerUsesMFA: mfa)
+            let assessed = PrivilegeAnalysis.assess(granted: granted, boundary: boundary, mfa: mfa)
             privileges[key] = assessed
             return assessed
         }

@@ -26,14 +26,34 @@ public struct PolicyEvaluator: Sendable {
         public var isAllowed: Bool { self == .allowed || self == .conditionallyAllowed }
     }
 
+    /// What a request carries in `aws:MultiFactorAuthPresent`.
+    public enum MFAContext: Hashable, Sendable {
+        /// Long-term access keys (an IAM user's programmatic calls): AWS leaves the key out.
+        case absent
+        /// Temporary credentials: console sessions and role sessions carry it, `true` only after MFA.
+        case present(Bool)
+
+        /// The context of an identity's typical caller: people sign in with MFA, roles act through
+        /// sessions without it, users' programs sign with long-term keys.
+        public static func typical(for identity: Identity) -> MFAContext {
+            if identity.nature == .human { return .present(true) }
+            return identity.kind == .iamRole ? .present(false) : .absent
+        }
+    }
+
     let statements: [PolicyStatement]
     let boundary: [PolicyStatement]?
-    let callerUsesMFA: Bool
+    let mfa: MFAContext
 
-    public init(policies: [Policy], boundary: Policy?, callerUsesMFA: Bool = false) {
+    public init(policies: [Policy], boundary: Policy?, mfa: MFAContext) {
         self.statements = policies.flatMap(\.document.statements)
         self.boundary = boundary?.document.statements
-        self.callerUsesMFA = callerUsesMFA
+        self.mfa = mfa
+    }
+
+    /// - Parameter callerUsesMFA: true for a session after MFA, false for long-term access keys.
+    public init(policies: [Policy], boundary: Policy?, callerUsesMFA: Bool = false) {
+        self.init(policies: policies, boundary: boundary, mfa: callerUsesMFA ? .present(true) : .absent)
     }
 
     public func evaluate(action: String, resource: String = "*") -> Decision {
@@ -68,19 +88,20 @@ public struct PolicyEvaluator: Sendable {
 
     /// Decides a condition on `aws:MultiFactorAuthPresent`, or nil when it cannot be decided.
     ///
-    /// AWS leaves the key out of requests signed with long-term access keys (how machine callers
-    /// authenticate) and sets it for console sessions (`true` after MFA). So for machine callers
-    /// `Bool` never matches while `BoolIfExists` and `Null = true` always do.
+    /// AWS leaves the key out of requests signed with long-term access keys, so for them `Bool`
+    /// never matches while `BoolIfExists` and `Null = true` always do; sessions carry the key.
     private func mfaConditionMatches(_ condition: PolicyCondition) -> Bool? {
         let wanted = Set(condition.values.map { $0.lowercased() })
-        let ifExists = condition.operator.hasSuffix("IfExists")
-        switch condition.baseOperator {
-        case "Bool":
-            if callerUsesMFA { return wanted.contains("true") }
-            return ifExists
-        case "Null":
+        switch (condition.baseOperator, mfa) {
+        case ("Bool", .absent):
+            return condition.operator.hasSuffix("IfExists")
+        case ("Bool", .present(let value)):
+            return wanted.contains(value ? "true" : "false")
+        case ("Null", .absent):
             // Null = true tests that the key is absent.
-            return callerUsesMFA ? wanted.contains("false") : wanted.contains("true")
+            return wanted.contains("true")
+        case ("Null", .present):
+            return wanted.contains("false")
         default:
             return nil
         }

@@ -50,18 +50,18 @@ public enum PrivilegeAnalysis {
             return PrivilegeAssessment(level: .admin, evidence: ["the root user can do anything; IAM policies do not limit it"], conditional: false)
         }
         // A boundary whose document is not in the export is unknown: the policies are judged alone.
-        return assess(granted: index.permissionPolicies(of: identity), boundary: index.boundary(of: identity), callerUsesMFA: identity.nature == .human)
+        return assess(granted: index.permissionPolicies(of: identity), boundary: index.boundary(of: identity), mfa: .typical(for: identity))
     }
 
     /// Assesses a set of granting policies (with how each applies) under an optional boundary.
-    public static func assess(granted: [(policy: Policy, via: String)], boundary: Policy?, callerUsesMFA: Bool) -> PrivilegeAssessment {
-        let evaluator = PolicyEvaluator(policies: granted.map(\.policy), boundary: boundary, callerUsesMFA: callerUsesMFA)
+    public static func assess(granted: [(policy: Policy, via: String)], boundary: Policy?, mfa: PolicyEvaluator.MFAContext) -> PrivilegeAssessment {
+        let evaluator = PolicyEvaluator(policies: granted.map(\.policy), boundary: boundary, mfa: mfa)
         let decisions = adminProbes.map { evaluator.evaluate(action: $0) }
         let names = granted.map { "\($0.policy.name) (\($0.via))" }.sorted()
         /// The policies that grant `probes` on their own, else those that grant any of them.
         func granting(_ probes: [String]) -> String {
             func covers(_ policy: Policy, _ action: String) -> Bool {
-                PolicyEvaluator(policies: [policy], boundary: nil).evaluate(action: action).isAllowed
+                PolicyEvaluator(policies: [policy], boundary: nil, mfa: mfa).evaluate(action: action).isAllowed
             }
             let alone = granted.filter { g in probes.allSatisfy { covers(g.policy, $0) } }
             let some = alone.isEmpty ? granted.filter { g in probes.contains { covers(g.policy, $0) } } : alone

@@ -11,6 +11,8 @@ struct AWSMapper {
     let asOf: Date?
     private(set) var warnings: [String] = []
     private var accounts: [String: AccountDraft] = [:]
+    /// AWS-managed policies from every file, by ARN.
+    private var providerPolicies: [String: Policy] = [:]
 
     init(sources: AWSSources, asOf: Date?) {
         self.sources = sources
@@ -81,10 +83,15 @@ struct AWSMapper {
             guard let value = policy.defaultDocument else { continue }
             let doc = try document(value, at: "$.Policies[\(index)].PolicyVersionList[default].Document")
             let kind: PolicyKind = policy.arn.contains(":aws:policy/") ? .providerManaged : .customerManaged
-            let account = Self.account(of: policy.arn)
-            let target = kind == .providerManaged ? nil : account
-            // AWS-managed policies belong to no account: give them to every account of this file below.
-            accounts[target ?? "", default: AccountDraft()].policies[policy.arn] = Policy(id: policy.arn, name: policy.name, provider: .aws, kind: kind, document: doc)
+            let mapped = Policy(id: policy.arn, name: policy.name, provider: .aws, kind: kind, document: doc)
+            if kind == .providerManaged {
+                // AWS-managed policies belong to no account; each account takes those it refers to when it is assembled.
+                providerPolicies[policy.arn] = mapped
+            } else if let account = Self.account(of: policy.arn) {
+                accounts[account, default: AccountDraft()].policies[policy.arn] = mapped
+            } else {
+                warnings.append("\(path): $.Policies[\(index)]: \(policy.arn.prefix(120)) is not a policy ARN; skipped")
+            }
         }
         for (index, group) in (details.groupDetailList ?? []).enumerated() {
             let account = Self.account(of: group.arn) ?? ""
@@ -133,14 +140,6 @@ struct AWSMapper {
             }
             for principal in Self.trustedPrincipals(trust, account: account) {
                 accounts[account]!.links.insert(Link(fromId: principal, toId: role.arn, kind: .canAssume))
-            }
-        }
-        // Provider-managed policies were filed under "": share them with each account that refers to them.
-        if let shared = accounts.removeValue(forKey: "") {
-            for key in accounts.keys {
-                for (id, policy) in shared.policies where accounts[key]!.referencedPolicies.contains(id) || policy.kind != .providerManaged {
-                    accounts[key]!.policies[id] = policy
-                }
             }
         }
     }
@@ -240,7 +239,9 @@ struct AWSMapper {
         var estate = Estate(observedAt: observedAt, scope: "aws:\(account)")
         var policies = draft.policies
         for id in draft.referencedPolicies where policies[id] == nil {
-            if let builtin = Self.builtinPolicies[id] {
+            if let provided = providerPolicies[id] {
+                policies[id] = provided
+            } else if let builtin = Self.builtinPolicies[id] {
                 policies[id] = builtin
             } else {
                 warnings.append("policy \(id) is attached but not in the export (exported with --filter?); its permissions are unknown")

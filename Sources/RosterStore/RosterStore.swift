@@ -124,6 +124,9 @@ public struct RosterStore: SnapshotStore {
                 try insertLink.execute(arguments: [id, link.fromId, link.toId, link.kind.rawValue])
             }
             hash(Data(estate.scope.utf8))
+            // Ages are whole days, so a later observation of the same content is new data once the
+            // day changes (a key crosses its age limit) and the same data within the day.
+            hash(Data(estate.observedAt.utcDay.utf8))
             let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             if let latest, latest.digest == digest {
                 outcome = .unchanged(latest)

@@ -6,8 +6,8 @@ public protocol SnapshotStore: Sendable {
     /// Saves each estate as a snapshot with its findings, all in one transaction: either every
     /// estate is stored or none is.
     ///
-    /// An estate whose content equals the latest snapshot of its scope is not stored again;
-    /// its outcome is `.unchanged` with that snapshot.
+    /// An estate whose content equals the latest snapshot of its scope, observed on the same UTC
+    /// day, is not stored again; its outcome is `.unchanged` with that snapshot.
     func save(_ items: [SnapshotInput]) throws -> [SaveOutcome]
 
     /// All snapshots, oldest first, optionally of one scope.

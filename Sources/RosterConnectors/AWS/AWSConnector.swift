@@ -65,7 +65,9 @@ public struct AWSConnector: Sendable {
             } else {
                 let file = try SourceFile.read(path)
                 guard let kind = AWSFileKind.recognise(file.data) else {
-                    if file.data.isEmpty { throw ConnectorError(.malformed, "the file is empty", file: path) }
+                    if file.data.isEmpty {
+                        throw ConnectorError(.malformed, "the file is empty; expected \(AWSFileKind.importableList)", file: path, location: "line 1, column 1")
+                    }
                     if let syntax = JSONSyntax.firstError(in: file.data.prefix(1 << 16)), file.data.first == UInt8(ascii: "{") {
                         throw ConnectorError(.malformed, "not valid JSON: \(syntax.expected)", file: path, location: syntax.location)
                     }
@@ -94,6 +96,9 @@ public struct AWSConnector: Sendable {
         for input in files {
             progress?("reading \(input.path)")
             let file = try SourceFile.read(input.path)
+            if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
+                sources.newestFileDate = max(sources.newestFileDate ?? modified, modified)
+            }
             switch input.kind {
             case .authorizationDetails:
                 let details = try file.decodeJSON(AWSAuthorizationDetails.self, expecting: "get-account-authorization-details output")
@@ -135,6 +140,8 @@ struct AWSSources {
     var lastUsed: [(String, AWSAccessKeyLastUsed)] = []
     /// Account aliases by account id, when a live collection read them.
     var aliases: [String: String] = [:]
+    /// When the newest input file was written, for file imports.
+    var newestFileDate: Date?
 }
 
 /// Fingerprints and previews of credential identifiers; never of anything longer-lived.

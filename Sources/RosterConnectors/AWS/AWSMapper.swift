@@ -43,7 +43,9 @@ struct AWSMapper {
         addAccessKeyLists()
         let lastUsed = lastUsedByKey()
         let generated = sources.reports.compactMap { $0.1.generatedAt }.max()
-        let observedAt = asOf ?? generated ?? Date()
+        // Without a report's generation time, the newest export file's modification time says when
+        // the data was taken, and is the same each time the same files are imported.
+        let observedAt = asOf ?? generated ?? sources.newestFileDate ?? Date()
         var estates: [Estate] = []
         for (account, draft) in accounts.sorted(by: { $0.key < $1.key }) {
             estates.append(finish(account: account, draft: draft, lastUsed: lastUsed, observedAt: observedAt))

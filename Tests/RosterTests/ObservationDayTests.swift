@@ -1,0 +1,29 @@
+import Foundation
+import RosterModel
+import RosterStore
+import Testing
+
+/// Ages are whole days, so the same content observed on a later day is a new snapshot.
+struct ObservationDayTests {
+    func estate(observed: Date) -> Estate {
+        Estate(
+            observedAt: observed, scope: "aws:210987654321",
+            identities: [Identity(id: "arn:aws:iam::210987654321:user/svc", provider: .aws, kind: .iamUser, name: "svc", nature: .machine)])
+    }
+
+    @Test func sameContentSameDayIsUnchangedNextDayIsNew() throws {
+        // Given a snapshot observed in the morning
+        let store = try RosterStore.inMemory()
+        let morning = Date(timeIntervalSince1970: 1_763_625_600)  // 2025-11-20T08:00:00Z
+        _ = try store.save([SnapshotInput(estate: estate(observed: morning), source: "t", findings: [])])
+        // When the same content is observed that evening, and again the next day
+        let evening = try store.save([SnapshotInput(estate: estate(observed: morning.addingTimeInterval(10 * 3600)), source: "t", findings: [])])
+        let tomorrow = try store.save([SnapshotInput(estate: estate(observed: morning.addingTimeInterval(26 * 3600)), source: "t", findings: [])])
+        // Then the evening import stores nothing and the next day's does
+        guard case .unchanged = evening.first, case .created = tomorrow.first else {
+            Issue.record("expected unchanged then created, got \(evening) and \(tomorrow)")
+            return
+        }
+        #expect(try store.snapshots(scope: nil).count == 2)
+    }
+}

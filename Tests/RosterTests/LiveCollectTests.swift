@@ -79,6 +79,23 @@ struct LiveCollectTests {
         #expect(try store.snapshots(scope: nil).count == 1)
     }
 
+    @Test func assumeRoleCollectsEachAccountAsItsOwnEstate() async throws {
+        // Given a second account with its own user, reachable through a role
+        _ = try Moto.reset(seedArguments: ["--other-account", "222222222222"])
+        let endpoint = try Moto.require()
+        // When both accounts' roles are assumed (the first one twice)
+        let result = try await AWSCollector(options: .init(
+            endpointURL: endpoint.absoluteString,
+            assumeRoles: ["arn:aws:iam::222222222222:role/RosterAudit", "arn:aws:iam::123456789012:role/lambda-resizer",
+                          "arn:aws:iam::222222222222:role/RosterAudit"],
+            environment: environment)).collect()
+        // Then there is one estate per account, each with its own identities, and the repeat is skipped with a warning
+        #expect(result.estates.map(\.scope) == ["aws:123456789012", "aws:222222222222"])
+        #expect(result.estates.last?.identities.map(\.name) == ["partner-sync"])
+        #expect(result.estates.first?.identities.contains { $0.name == "partner-sync" } == false)
+        #expect(result.warnings.contains { $0.contains("already collected") })
+    }
+
     @Test func throttlingIsRetriedWithBackoffUntilTheCollectionCompletes() async throws {
         // Given an endpoint that answers Throttling to the first 5 requests
         _ = try Moto.reset()

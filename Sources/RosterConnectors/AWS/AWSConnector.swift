@@ -140,6 +140,8 @@ struct AWSSources {
     var lastUsed: [(String, AWSAccessKeyLastUsed)] = []
     /// Account aliases by account id, when a live collection read them.
     var aliases: [String: String] = [:]
+    /// Accounts a live collection looked at, so an account with no identities still gets a snapshot.
+    var collectedAccounts: Set<String> = []
     /// When the newest input file was written, for file imports.
     var newestFileDate: Date?
 }

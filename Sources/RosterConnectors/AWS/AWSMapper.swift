@@ -40,6 +40,7 @@ struct AWSMapper {
     mutating func map() throws -> [Estate] {
         for (path, details) in sources.details { try add(details, path: path) }
         for (path, report) in sources.reports { add(report, path: path) }
+        for account in sources.collectedAccounts where accounts[account] == nil { accounts[account] = AccountDraft() }
         addAccessKeyLists()
         let lastUsed = lastUsedByKey()
         let generated = sources.reports.compactMap { $0.1.generatedAt }.max()

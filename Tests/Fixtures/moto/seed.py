@@ -16,6 +16,7 @@ p = argparse.ArgumentParser()
 p.add_argument("endpoint")
 p.add_argument("--users", type=int, default=0)
 p.add_argument("--roles", type=int, default=0)
+p.add_argument("--other-account", help="also create a user in this account, through an assumed role")
 args = p.parse_args()
 
 session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
@@ -64,5 +65,13 @@ for i in range(args.users):
 for i in range(args.roles):
     iam.create_role(RoleName=f"bench-role-{i:05d}", AssumeRolePolicyDocument=doc(
         [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]))
+
+if args.other_account:
+    sts = session.client("sts", endpoint_url=args.endpoint)
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{args.other_account}:role/RosterAudit", RoleSessionName="seed")["Credentials"]
+    other = boto3.client("iam", endpoint_url=args.endpoint, region_name="us-east-1", aws_access_key_id=c["AccessKeyId"],
+                         aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+    other.create_user(UserName="partner-sync", Tags=[{"Key": "owner", "Value": "partners@example.com"}])
+    other.create_access_key(UserName="partner-sync")
 
 json.dump(out, sys.stdout)

@@ -115,6 +115,10 @@ public struct AWSCollector: Sendable {
         for credentials in targets {
             let identity = try await stsClient(credentials).call("GetCallerIdentity")
             let account = identity.text("Account") ?? "?"
+            guard sources.collectedAccounts.insert(account).inserted else {
+                warnings.append("\(credentials.source) is in account \(account), which was already collected; skipped")
+                continue
+            }
             let client = AWSQueryClient(http: http, endpoint: iamEndpoint, credentials: credentials, retry: options.retry, budget: budget)
             try await collectAccount(account, client: client, into: &sources, warnings: &warnings, progress: progress)
         }

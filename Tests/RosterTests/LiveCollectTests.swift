@@ -96,6 +96,31 @@ struct LiveCollectTests {
         #expect(result.warnings.contains { $0.contains("already collected") })
     }
 
+    @Test func aProfileWithRoleArnAndSourceProfileIsFollowedLikeTheCLI() async throws {
+        // Given ~/.aws files where profile "audit" assumes a role in another account from profile "base"
+        _ = try Moto.reset(seedArguments: ["--other-account", "222222222222"])
+        let endpoint = try Moto.require()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-aws-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "[base]\naws_access_key_id = testing\naws_secret_access_key = testing\n".write(
+            to: dir.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
+        try """
+            [profile audit]
+            role_arn = arn:aws:iam::222222222222:role/RosterAudit
+            source_profile = base
+            role_session_name = roster-test
+            region = us-east-1
+            endpoint_url = \(endpoint.absoluteString)
+            """.write(to: dir.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        let env = ["AWS_SHARED_CREDENTIALS_FILE": dir.appendingPathComponent("credentials").path,
+                   "AWS_CONFIG_FILE": dir.appendingPathComponent("config").path, "HOME": dir.path]
+        // When collecting with --profile audit and nothing else
+        let result = try await AWSCollector(options: .init(profile: "audit", environment: env)).collect()
+        // Then the role's account is the one collected
+        #expect(result.estates.map(\.scope) == ["aws:222222222222"])
+        #expect(result.estates.first?.identities.map(\.name) == ["partner-sync"])
+    }
+
     @Test func throttlingIsRetriedWithBackoffUntilTheCollectionCompletes() async throws {
         // Given an endpoint that answers Throttling to the first 5 requests
         _ = try Moto.reset()
@@ -105,6 +130,18 @@ struct LiveCollectTests {
         // Then the collection completes, after absorbing every throttle
         #expect(proxy.throttled == 5)
         #expect(result.estates.first?.identities.contains { $0.name == "deploy-bot" } == true)
+    }
+
+    @Test func theCredentialReportIsPolledUntilItIsReady() async throws {
+        // Given an endpoint where the report is still being generated for the first two calls
+        _ = try Moto.reset()
+        let proxy = try ThrottleProxy(throttling: 0, reportPending: 2)
+        // When collecting through it
+        let result = try await collector(endpoint: proxy.url).collect()
+        // Then Roster waited for the report, and its facts (console passwords) are in the estate
+        #expect(proxy.reportPendingAnswers == 2)
+        let bot = try #require(result.estates.first?.identities.first { $0.name == "deploy-bot" })
+        #expect(bot.console?.passwordEnabled == true)
     }
 
     @Test func whenTheRetryBudgetIsSpentTheErrorSaysSo() async throws {

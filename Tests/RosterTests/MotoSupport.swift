@@ -128,10 +128,10 @@ final class ThrottleProxy {
     let input = Pipe()
     let url: URL
 
-    init(throttling count: Int) throws {
+    init(throttling count: Int, reportPending: Int = 0) throws {
         let upstream = try Moto.require()
         process.executableURL = URL(fileURLWithPath: Moto.which("python3") ?? "/usr/bin/python3")
-        process.arguments = [Moto.fixtures.appendingPathComponent("throttle_proxy.py").path, String(upstream.port ?? 80), String(count)]
+        process.arguments = [Moto.fixtures.appendingPathComponent("throttle_proxy.py").path, String(upstream.port ?? 80), String(count), String(reportPending)]
         let out = Pipe()
         process.standardOutput = out
         process.standardInput = input
@@ -140,6 +140,8 @@ final class ThrottleProxy {
         while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data([0x0A]) { line += byte }
         url = URL(string: "http://127.0.0.1:\(String(decoding: line, as: UTF8.self))")!
     }
+
+    var reportPendingAnswers: Int { Int(String(decoding: (try? Moto.get(url.appendingPathComponent("_pending"))) ?? Data(), as: UTF8.self)) ?? -1 }
 
     var throttled: Int { Int(String(decoding: (try? Moto.get(url.appendingPathComponent("_count"))) ?? Data(), as: UTF8.self)) ?? -1 }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """A loopback proxy in front of moto that answers the first N requests with AWS throttling.
 
-    throttle_proxy.py UPSTREAM_PORT N      # prints its own port on the first line of stdout
+    throttle_proxy.py UPSTREAM_PORT N [PENDING]   # prints its own port on the first line of stdout
 
-Afterwards requests are forwarded unchanged. GET /_count returns how many were throttled.
+Afterwards requests are forwarded unchanged. With PENDING, the first PENDING
+GenerateCredentialReport calls answer State INPROGRESS, as AWS does while it builds the report.
+GET /_count returns how many were throttled, GET /_pending how many INPROGRESS answers were given.
 Binds only to 127.0.0.1 and exits when its stdin closes.
 """
 import http.client
@@ -13,6 +15,8 @@ import threading
 
 upstream_port = int(sys.argv[1])
 remaining = [int(sys.argv[2])]
+pending = [int(sys.argv[3]) if len(sys.argv) > 3 else 0]
+pending_given = [0]
 throttled = [0]
 lock = threading.Lock()
 
@@ -28,7 +32,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        body = str(throttled[0]).encode()
+        body = str(pending_given[0] if self.path == "/_pending" else throttled[0]).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -41,6 +45,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if throttle:
                 remaining[0] -= 1
                 throttled[0] += 1
+        if not throttle and b"Action=GenerateCredentialReport" in body:
+            with lock:
+                report_pending = pending[0] > 0
+                if report_pending:
+                    pending[0] -= 1
+                    pending_given[0] += 1
+            if report_pending:
+                answer = (b'<GenerateCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+                          b'<GenerateCredentialReportResult><State>INPROGRESS</State></GenerateCredentialReportResult>'
+                          b'<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GenerateCredentialReportResponse>')
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+                return
         if throttle:
             self.send_response(400)
             self.send_header("Content-Type", "text/xml")

@@ -25,6 +25,28 @@ public struct PolicyStatement: Codable, Hashable, Sendable {
     public enum Match<Value: Codable & Hashable & Sendable>: Codable, Hashable, Sendable {
         case only(Value)
         case except(Value)
+
+        // Coded as {"only": …} or {"except": …}: flatter (and faster) than the synthesized {"only": {"_0": …}}.
+        private enum CodingKeys: String, CodingKey {
+            case only, except
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let value = try container.decodeIfPresent(Value.self, forKey: .only) {
+                self = .only(value)
+            } else {
+                self = .except(try container.decode(Value.self, forKey: .except))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch self {
+            case .only(let value): try container.encode(value, forKey: .only)
+            case .except(let value): try container.encode(value, forKey: .except)
+            }
+        }
     }
 
     public typealias ActionMatch = Match<[String]>

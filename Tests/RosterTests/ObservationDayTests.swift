@@ -27,3 +27,17 @@ struct ObservationDayTests {
         #expect(try store.snapshots(scope: nil).count == 2)
     }
 }
+
+/// Evidence sentences are stored as hand-written JSON; any text must come back unchanged.
+struct FindingEvidenceStorageTests {
+    @Test func hostileEvidenceRoundTrips() throws {
+        let evidence = ["quote \" backslash \\ slash /", "line\nbreak\ttab\r", "escape \u{1B}[31m red \u{0007}", "emoji 🔑 and RTL \u{202E}", ""]
+        let finding = Finding(
+            ruleId: "nhi.owner.missing", severity: .low, title: "t", owasp: .nhi1ImproperOffboarding, identityId: "id", identityName: "n",
+            evidence: evidence, remediation: "r")
+        let store = try RosterStore.inMemory()
+        let estate = Estate(observedAt: Date(timeIntervalSince1970: 0), scope: "aws:1")
+        let outcome = try #require(try store.save([SnapshotInput(estate: estate, source: "t", findings: [finding])]).first)
+        #expect(try store.findings(snapshot: outcome.snapshot.id) == [finding])
+    }
+}

@@ -39,12 +39,16 @@ public struct Estate: Codable, Hashable, Sendable {
     /// The same estate with every collection in a fixed order, so equal data compares and hashes equal.
     public func sorted() -> Estate {
         var copy = self
-        copy.identities.sort { $0.id < $1.id }
-        copy.credentials.sort { $0.id < $1.id }
-        copy.policies.sort { $0.id < $1.id }
-        copy.grants.sort { ($0.subjectId, $0.policyId, $0.via.rawValue) < ($1.subjectId, $1.policyId, $1.via.rawValue) }
-        copy.resources.sort { $0.id < $1.id }
-        copy.links.sort { ($0.fromId, $0.toId, $0.kind.rawValue) < ($1.fromId, $1.toId, $1.kind.rawValue) }
+        // Checking order is linear; sorting strings is not. Estates usually arrive sorted already.
+        func sort<T>(_ list: inout [T], by less: (T, T) -> Bool) {
+            if zip(list, list.dropFirst()).contains(where: { !less($0, $1) && less($1, $0) }) { list.sort(by: less) }
+        }
+        sort(&copy.identities) { $0.id < $1.id }
+        sort(&copy.credentials) { $0.id < $1.id }
+        sort(&copy.policies) { $0.id < $1.id }
+        sort(&copy.grants) { ($0.subjectId, $0.policyId, $0.via.rawValue) < ($1.subjectId, $1.policyId, $1.via.rawValue) }
+        sort(&copy.resources) { $0.id < $1.id }
+        sort(&copy.links) { ($0.fromId, $0.toId, $0.kind.rawValue) < ($1.fromId, $1.toId, $1.kind.rawValue) }
         return copy
     }
 }

@@ -6,7 +6,27 @@ public struct GovernanceMetrics: Codable, Sendable {
     public struct Ratio: Codable, Sendable {
         public var count: Int
         public var total: Int
+        /// Rounded to one decimal; 0 when there is nothing to count.
         public var percent: Double { total == 0 ? 0 : (Double(count) * 1000 / Double(total)).rounded() / 10 }
+
+        public init(count: Int, total: Int) {
+            self.count = count
+            self.total = total
+        }
+
+        private enum CodingKeys: String, CodingKey { case count, total, percent }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(count: try c.decode(Int.self, forKey: .count), total: try c.decode(Int.self, forKey: .total))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(count, forKey: .count)
+            try c.encode(total, forKey: .total)
+            try c.encode(percent, forKey: .percent)
+        }
     }
 
     public var identities: Int

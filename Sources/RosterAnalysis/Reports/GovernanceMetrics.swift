@@ -1,4 +1,4 @@
-public import RosterModel
+import RosterModel
 
 /// The governance numbers a programme reports on: how much of the NHI estate is owned,
 /// rotated, used and least-privileged.

@@ -63,9 +63,8 @@ struct ImportAWSCommand: ParsableCommand {
             guard !files.files.isEmpty else {
                 throw CLIError.input("no AWS IAM export found in \(paths.joined(separator: ", "))\(files.skipped.isEmpty ? "" : " (skipped \(files.skipped.count) other files)")")
             }
-            let total = files.files.count
-            let result = try AWSConnector(asOf: asOfDate).read(files.files) { step in
-                progress.update(step, done: 0, total: total)
+            let result = try AWSConnector(asOf: asOfDate).read(files.files) { step, done, total in
+                progress.update(step, done: done, total: total)
             }
             timings.mark("read and map")
             progress.update("analysing")

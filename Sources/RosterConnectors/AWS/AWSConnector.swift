@@ -91,10 +91,11 @@ public struct AWSConnector: Sendable {
     /// Reads every file and maps them, together, to one estate per AWS account.
     ///
     /// - Throws: ``ConnectorError`` for the first file that cannot be read, with its place.
-    public func read(_ files: [InputFile], progress: (@Sendable (String) -> Void)? = nil) throws -> Result {
+    /// - Parameter progress: called before each file with its name, how many were read and how many there are.
+    public func read(_ files: [InputFile], progress: ((String, Int, Int) -> Void)? = nil) throws -> Result {
         var sources = AWSSources()
-        for input in files {
-            progress?("reading \(input.path)")
+        for (index, input) in files.enumerated() {
+            progress?("reading \((input.path as NSString).lastPathComponent)", index, files.count)
             let file = try SourceFile.read(input.path)
             if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
                 sources.newestFileDate = max(sources.newestFileDate ?? modified, modified)
@@ -117,7 +118,7 @@ public struct AWSConnector: Sendable {
                 throw ConnectorError(.wrongKind, "this is \(input.kind), which Roster does not import", file: file.path)
             }
         }
-        progress?("mapping")
+        progress?("mapping", files.count, files.count)
         var mapper = AWSMapper(sources: sources, asOf: asOf)
         let estates = try mapper.map()
         return Result(estates: estates, warnings: mapper.warnings)

@@ -28,9 +28,9 @@ struct LiveCollectTests {
         #expect(result.estates.count == 1)
         #expect(estate.scope == "aws:123456789012")
         let names = Set(estate.identities.map(\.name))
-        #expect(names.isSuperset(of: ["svc-reports", "deploy-bot", "gha-deploy", "public-share", "lambda-resizer"]))
+        #expect(names.isSuperset(of: ["svc-reports", "deploy-bot", "auditor-limited", "gha-deploy", "public-share", "lambda-resizer"]))
         let keys = estate.credentials.filter { $0.kind == .accessKey }
-        #expect(keys.count == 3)
+        #expect(keys.count == 4)  // svc-reports, two of deploy-bot, auditor-limited
         #expect(keys.contains { $0.id == seeded["keys"].flatMap { ($0 as? [String: String])?["svc-reports"] } })
         #expect(estate.resources.contains { $0.type == "aws.account" && $0.name == "roster-moto" })
         #expect(estate.resources.contains { $0.type == "aws.iam.group" && $0.name == "admins" })
@@ -175,6 +175,25 @@ struct LiveCollectTests {
         #expect(message.contains("SignatureDoesNotMatch"))
         #expect(message.contains(String(keyId.prefix(4))) && message.contains("environment") && message.contains("us-east-1"))
         #expect(!message.contains("wrong-secret"))
+    }
+
+    @Test func withoutAuthorizationDetailsItFallsBackToListingAndSaysSo() async throws {
+        // Given moto enforcing permissions, and an auditor allowed iam:List* but not GetAccountAuthorizationDetails
+        let seeded = try Moto.reset()
+        let limited = try #require(seeded["limited"] as? [String: String])
+        try Moto.enforceAuth(true)
+        defer { try? Moto.enforceAuth(false) }
+        let endpoint = try Moto.require()
+        // When collecting with its key
+        let result = try await collector(
+            endpoint: endpoint, extra: ["AWS_ACCESS_KEY_ID": limited["id"] ?? "", "AWS_SECRET_ACCESS_KEY": limited["secret"] ?? ""]
+        ).collect()
+        // Then users and roles are still inventoried, without policies, and the warning says why
+        let estate = try #require(result.estates.first)
+        #expect(Set(estate.identities.map(\.name)).isSuperset(of: ["svc-reports", "deploy-bot", "gha-deploy", "lambda-resizer"]))
+        #expect(estate.policies.isEmpty)
+        #expect(estate.identities.first { $0.name == "gha-deploy" }?.trustPolicy != nil)
+        #expect(result.warnings.contains { $0.contains("GetAccountAuthorizationDetails is not allowed") })
     }
 
     @Test func anUnreachableEndpointIsANetworkError() async throws {

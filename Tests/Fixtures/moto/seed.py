@@ -58,6 +58,14 @@ iam.create_instance_profile(InstanceProfileName="lambda-resizer-profile")
 iam.add_role_to_instance_profile(InstanceProfileName="lambda-resizer-profile", RoleName="lambda-resizer")
 iam.create_account_alias(AccountAlias="roster-moto")
 
+# An auditor that may list but not read authorization details (for the fallback path).
+iam.create_user(UserName="auditor-limited", Tags=[{"Key": "owner", "Value": "security@example.com"}])
+iam.put_user_policy(UserName="auditor-limited", PolicyName="list-only", PolicyDocument=doc([{
+    "Effect": "Allow", "Resource": "*",
+    "Action": ["iam:List*", "iam:GetAccessKeyLastUsed", "iam:GenerateCredentialReport", "iam:GetCredentialReport", "sts:GetCallerIdentity"]}]))
+limited = iam.create_access_key(UserName="auditor-limited")["AccessKey"]
+out["limited"] = {"id": limited["AccessKeyId"], "secret": limited["SecretAccessKey"]}
+
 for i in range(args.users):
     name = f"bench-user-{i:05d}"
     iam.create_user(UserName=name, Tags=[{"Key": "owner", "Value": f"team-{i % 40}"}])

@@ -65,6 +65,9 @@ public struct SnapshotInfo: Codable, Hashable, Sendable, Identifiable {
     public var digest: String
     public var identityCount: Int
     public var credentialCount: Int
+    /// SHA-256 of the input files (for file imports), so an import of the very same files is
+    /// recognised before they are parsed.
+    public var inputDigest: String?
 
     public init(
         id: Int64,
@@ -74,7 +77,8 @@ public struct SnapshotInfo: Codable, Hashable, Sendable, Identifiable {
         source: String,
         digest: String,
         identityCount: Int,
-        credentialCount: Int
+        credentialCount: Int,
+        inputDigest: String? = nil
     ) {
         self.id = id
         self.scope = scope
@@ -84,5 +88,6 @@ public struct SnapshotInfo: Codable, Hashable, Sendable, Identifiable {
         self.digest = digest
         self.identityCount = identityCount
         self.credentialCount = credentialCount
+        self.inputDigest = inputDigest
     }
 }

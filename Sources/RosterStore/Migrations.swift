@@ -17,6 +17,7 @@ enum Migrations {
                     observedAt DOUBLE NOT NULL,
                     source TEXT NOT NULL,
                     digest TEXT NOT NULL,
+                    inputDigest TEXT,
                     identityCount INTEGER NOT NULL,
                     credentialCount INTEGER NOT NULL
                 );

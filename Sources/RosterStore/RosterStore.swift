@@ -73,9 +73,12 @@ public struct RosterStore: SnapshotStore {
         // digest shows the data equals the latest snapshot, the savepoint is rolled back.
         try db.inSavepoint {
             try db.execute(
-                sql: "INSERT INTO snapshot (scope, takenAt, observedAt, source, digest, identityCount, credentialCount) VALUES (?, ?, ?, ?, '', ?, ?)",
+                sql: """
+                    INSERT INTO snapshot (scope, takenAt, observedAt, source, digest, inputDigest, identityCount, credentialCount)
+                    VALUES (?, ?, ?, ?, '', ?, ?, ?)
+                    """,
                 arguments: [estate.scope, takenAt.timeIntervalSinceReferenceDate, estate.observedAt.timeIntervalSinceReferenceDate, item.source,
-                            estate.identities.count, estate.credentials.count])
+                            item.inputDigest, estate.identities.count, estate.credentials.count])
             let id = db.lastInsertedRowID
             var hasher = SHA256()
             func hash(_ data: Data) {
@@ -146,7 +149,7 @@ public struct RosterStore: SnapshotStore {
             }
             outcome = .created(SnapshotInfo(
                 id: id, scope: estate.scope, takenAt: takenAt, observedAt: estate.observedAt, source: item.source, digest: digest,
-                identityCount: estate.identities.count, credentialCount: estate.credentials.count))
+                identityCount: estate.identities.count, credentialCount: estate.credentials.count, inputDigest: item.inputDigest))
             return .commit
         }
         guard let outcome else { throw StoreError(.writeFailed, "the snapshot of \(estate.scope) was neither written nor matched") }
@@ -263,6 +266,6 @@ public struct RosterStore: SnapshotStore {
         SnapshotInfo(
             id: row["id"], scope: row["scope"], takenAt: Date(timeIntervalSinceReferenceDate: row["takenAt"]),
             observedAt: Date(timeIntervalSinceReferenceDate: row["observedAt"]), source: row["source"], digest: row["digest"],
-            identityCount: row["identityCount"], credentialCount: row["credentialCount"])
+            identityCount: row["identityCount"], credentialCount: row["credentialCount"], inputDigest: row["inputDigest"])
     }
 }

@@ -27,11 +27,14 @@ public struct SnapshotInput: Sendable {
     public var estate: Estate
     public var source: String
     public var findings: [Finding]
+    /// The digest of the input files, when the estate came from files.
+    public var inputDigest: String?
 
-    public init(estate: Estate, source: String, findings: [Finding]) {
+    public init(estate: Estate, source: String, findings: [Finding], inputDigest: String? = nil) {
         self.estate = estate
         self.source = source
         self.findings = findings
+        self.inputDigest = inputDigest
     }
 }
 

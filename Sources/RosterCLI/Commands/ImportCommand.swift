@@ -63,7 +63,21 @@ struct ImportAWSCommand: ParsableCommand {
             guard !files.files.isEmpty else {
                 throw CLIError.input("no AWS IAM export found in \(paths.joined(separator: ", "))\(files.skipped.isEmpty ? "" : " (skipped \(files.skipped.count) other files)")")
             }
-            let result = try AWSConnector(asOf: asOfDate).read(files.files) { step, done, total in
+            let connector = AWSConnector(asOf: asOfDate)
+            progress.update("checking for an identical import")
+            let inputDigest = try connector.inputDigest(files.files)
+            if FileManager.default.fileExists(atPath: global.db) {
+                // The same files were imported before, and every account they held is still at that import.
+                let store = try global.openStore()
+                let scopes = Set(try store.snapshots(scope: nil).filter { $0.inputDigest == inputDigest }.map(\.scope))
+                let same = try store.latestSnapshots().filter { scopes.contains($0.scope) && $0.inputDigest == inputDigest }
+                if !scopes.isEmpty && same.count == scopes.count {
+                    progress.finish()
+                    try ImportSummary(format: global.format).printUnchanged(same)
+                    return
+                }
+            }
+            let result = try connector.read(files.files) { step, done, total in
                 progress.update(step, done: done, total: total)
             }
             timings.mark("read and map")
@@ -71,7 +85,7 @@ struct ImportAWSCommand: ParsableCommand {
             let store = try global.openStore()
             let known = try policy.knowingAccounts(in: store, alongside: result.estates)
             let source = (paths + authorizationDetails + credentialReport).joined(separator: " ")
-            let inputs = result.estates.map { SnapshotInput(estate: $0, source: source, findings: Analyzer.run([$0], policy: known).findings) }
+            let inputs = result.estates.map { SnapshotInput(estate: $0, source: source, findings: Analyzer.run([$0], policy: known).findings, inputDigest: inputDigest) }
             timings.mark("analyse")
             progress.update("writing the snapshot")
             let outcomes = try store.save(inputs)

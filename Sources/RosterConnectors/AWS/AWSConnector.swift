@@ -88,6 +88,28 @@ public struct AWSConnector: Sendable {
         return (files, skipped)
     }
 
+    /// A digest of the files' bytes and of what fixes the observation time, equal exactly when an
+    /// import of them would give the same snapshots; cheap next to parsing them.
+    public func inputDigest(_ files: [InputFile]) throws -> String {
+        var digests: [String] = []
+        var newest: Date?
+        for input in files {
+            let file = try SourceFile.read(input.path)
+            digests.append("\(input.kind.rawValue):\(CredentialFingerprint.sha256(file.data))")
+            if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
+                newest = max(newest ?? modified, modified)
+            }
+        }
+        var parts = digests.sorted()
+        // The observation time comes from --as-of, else the credential report, else the files' modification times.
+        if let asOf {
+            parts.append("as-of:\(asOf.timeIntervalSinceReferenceDate)")
+        } else if !files.contains(where: \.kind.isCredentialReport) {
+            parts.append("observed:\(newest?.utcDay ?? Date().utcDay)")
+        }
+        return CredentialFingerprint.sha256(parts.joined(separator: "\n"))
+    }
+
     /// Reads every file and maps them, together, to one estate per AWS account.
     ///
     /// - Throws: ``ConnectorError`` for the first file that cannot be read, with its place.
@@ -149,8 +171,10 @@ struct AWSSources {
 
 /// Fingerprints and previews of credential identifiers; never of anything longer-lived.
 enum CredentialFingerprint {
-    static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// `AKIA…MPLE`: enough to recognise a key, too little to use it.

@@ -62,7 +62,7 @@ public enum Analyzer {
             let subject = Subject(
                 identity: identity, credentials: credentials, now: index.now(for: identity),
                 privilege: privilege(of: identity),
-                trust: identity.trustPolicy.map(TrustAnalysis.assess), knownAccounts: known)
+                trust: index.trustPolicy(of: identity)?.awsDocument.map(TrustAnalysis.assess), knownAccounts: known)
             var findings: [Finding] = []
             for detector in detectors { findings += detector.findings(for: subject, policy: policy) }
             let risk = RiskScorer.score(subject: subject, findings: findings, policy: policy)

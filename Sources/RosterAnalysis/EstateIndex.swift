@@ -34,7 +34,7 @@ public struct EstateIndex: Sendable {
             for credential in estate.credentials { credentials[credential.identityId, default: []].append(credential) }
             for policy in estate.policies { policies[policy.id] = policy }
             for grant in estate.grants { grants[grant.subjectId, default: []].append(grant) }
-            for link in estate.links where link.kind == .memberOf { groups[link.fromId, default: []].append(link.toId) }
+            for edge in estate.edges where edge.kind == .memberOf { groups[edge.from, default: []].append(edge.to) }
             for resource in estate.resources { resources[resource.id] = resource }
             for identity in estate.identities {
                 if let account = identity.account {
@@ -68,7 +68,7 @@ public struct EstateIndex: Sendable {
         var out: [(Policy, String)] = []
         var missing: [String] = []
         func add(_ subject: String, label: (Grant) -> String) {
-            for grant in grantsBySubject[subject] ?? [] where grant.via != .boundary {
+            for grant in grantsBySubject[subject] ?? [] where grant.via != .boundary && grant.via != .trust {
                 if let policy = policiesById[grant.policyId] { out.append((policy, label(grant))) } else { missing.append(grant.policyId) }
             }
         }
@@ -82,7 +82,17 @@ public struct EstateIndex: Sendable {
 
     /// The permissions boundary, when the identity has one and its document is known.
     public func boundary(of identity: Identity) -> Policy? {
-        identity.permissionsBoundary.flatMap { policiesById[$0] }
+        boundaryId(of: identity).flatMap { policiesById[$0] }
+    }
+
+    /// The id of the identity's permissions boundary, known or not.
+    public func boundaryId(of identity: Identity) -> String? {
+        grantsBySubject[identity.id]?.first { $0.via == .boundary }?.policyId
+    }
+
+    /// Who may assume the identity: its trust policy, for roles.
+    public func trustPolicy(of identity: Identity) -> Policy? {
+        grantsBySubject[identity.id]?.first { $0.via == .trust }.flatMap { policiesById[$0.policyId] }
     }
 }
 

@@ -19,7 +19,9 @@ public struct Credential: Codable, Hashable, Sendable, Identifiable {
     /// only when this is true.
     public var usageTracked: Bool
     public var expiresAt: Date?
-    /// Hex SHA-256 of the secret or, where only an identifier is known, of that identifier.
+    /// The namespaced fingerprint (``CredentialFingerprint``) of the secret or, where only an
+    /// identifier is known, of that identifier: `aws.access-key-id:sha256:…`. Connectors and the
+    /// secret scanner compute it the same way, so a leaked key meets its owner on it.
     public var fingerprint: String?
     /// A redacted form safe to print (`AKIA…MPLE`).
     public var preview: String?
@@ -56,16 +58,23 @@ public struct Credential: Codable, Hashable, Sendable, Identifiable {
     public var ageReference: Date? { lastRotatedAt ?? createdAt }
 }
 
-public enum CredentialKind: String, Codable, Hashable, Sendable, CaseIterable {
-    case accessKey = "access-key"
-    case password
-    case signingCertificate = "signing-certificate"
-    case sshKey = "ssh-key"
-    case apiKey = "api-key"
-    case oauthToken = "oauth-token"
-    case serviceAccountKey = "service-account-key"
-    case certificate
-    case pipelineSecret = "pipeline-secret"
+/// What sort of secret a credential is. Open and string-backed, like ``IdentityKind``.
+public struct CredentialKind: OpenKind {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let accessKey: CredentialKind = "access-key"
+    public static let password: CredentialKind = "password"
+    public static let signingCertificate: CredentialKind = "signing-certificate"
+    public static let sshKey: CredentialKind = "ssh-key"
+    public static let apiKey: CredentialKind = "api-key"
+    public static let oauthToken: CredentialKind = "oauth-token"
+    public static let serviceAccountKey: CredentialKind = "service-account-key"
+    public static let certificate: CredentialKind = "certificate"
+    public static let pipelineSecret: CredentialKind = "pipeline-secret"
+    public static let clientSecret: CredentialKind = "client-secret"
+    public static let federatedCredential: CredentialKind = "federated-credential"
+    public static let serviceAccountToken: CredentialKind = "service-account-token"
 }
 
 public enum CredentialStatus: String, Codable, Hashable, Sendable, CaseIterable {

@@ -14,7 +14,8 @@ public struct Estate: Codable, Hashable, Sendable {
     public var policies: [Policy]
     public var grants: [Grant]
     public var resources: [Resource]
-    public var links: [Link]
+    /// Relations the sources state (membership, instance profiles); analysis adds derived ones.
+    public var edges: [Edge]
 
     public init(
         observedAt: Date,
@@ -24,7 +25,7 @@ public struct Estate: Codable, Hashable, Sendable {
         policies: [Policy] = [],
         grants: [Grant] = [],
         resources: [Resource] = [],
-        links: [Link] = []
+        edges: [Edge] = []
     ) {
         self.observedAt = observedAt
         self.scope = scope
@@ -33,7 +34,7 @@ public struct Estate: Codable, Hashable, Sendable {
         self.policies = policies
         self.grants = grants
         self.resources = resources
-        self.links = links
+        self.edges = edges
     }
 
     /// The same estate with every collection in a fixed order, so equal data compares and hashes equal.
@@ -46,9 +47,9 @@ public struct Estate: Codable, Hashable, Sendable {
         sort(&copy.identities) { $0.id < $1.id }
         sort(&copy.credentials) { $0.id < $1.id }
         sort(&copy.policies) { $0.id < $1.id }
-        sort(&copy.grants) { ($0.subjectId, $0.policyId, $0.via.rawValue) < ($1.subjectId, $1.policyId, $1.via.rawValue) }
+        sort(&copy.grants) { ($0.subjectId, $0.policyId, $0.via.rawValue, $0.scope?.description ?? "") < ($1.subjectId, $1.policyId, $1.via.rawValue, $1.scope?.description ?? "") }
         sort(&copy.resources) { $0.id < $1.id }
-        sort(&copy.links) { ($0.fromId, $0.toId, $0.kind.rawValue) < ($1.fromId, $1.toId, $1.kind.rawValue) }
+        sort(&copy.edges) { ($0.from, $0.to, $0.kind.rawValue, $0.rule) < ($1.from, $1.to, $1.kind.rawValue, $1.rule) }
         return copy
     }
 }

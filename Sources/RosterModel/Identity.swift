@@ -4,6 +4,8 @@ public import Foundation
 ///
 /// The `id` is globally unique and stable across snapshots (for AWS, the ARN), so that
 /// snapshots can be compared. `nature` says whether a person or a machine uses it and why.
+/// What it may do and who may become it are not fields: they are ``Grant``s of ``Policy``
+/// values (permissions, boundary, trust) and ``Edge``s, the same for every provider.
 ///
 /// For example:
 /// ```swift
@@ -37,10 +39,6 @@ public struct Identity: Codable, Hashable, Sendable, Identifiable {
     public var natureReason: String
     /// Console (interactive) sign-in, when the provider has such a thing.
     public var console: ConsoleAccess?
-    /// Who may assume this identity (an AWS role's trust policy).
-    public var trustPolicy: PolicyDocument?
-    /// The id of the policy that bounds the identity's permissions, if any.
-    public var permissionsBoundary: String?
     /// Set when the provider itself manages the identity (AWS service-linked roles).
     public var managedBy: String?
 
@@ -62,8 +60,6 @@ public struct Identity: Codable, Hashable, Sendable, Identifiable {
         nature: IdentityNature = .unknown,
         natureReason: String = "",
         console: ConsoleAccess? = nil,
-        trustPolicy: PolicyDocument? = nil,
-        permissionsBoundary: String? = nil,
         managedBy: String? = nil
     ) {
         self.id = id
@@ -83,8 +79,6 @@ public struct Identity: Codable, Hashable, Sendable, Identifiable {
         self.nature = nature
         self.natureReason = natureReason
         self.console = console
-        self.trustPolicy = trustPolicy
-        self.permissionsBoundary = permissionsBoundary
         self.managedBy = managedBy
     }
 

@@ -1,19 +1,29 @@
 /// What sort of principal an identity is, in its provider's own terms.
 ///
-/// Access keys and other secrets are usually ``Credential`` values owned by an identity;
-/// the credential kinds appear here too for sources where a key *is* the principal
-/// (a standalone API key, a pipeline secret).
-public enum IdentityKind: String, Codable, Hashable, Sendable, CaseIterable {
-    case iamUser = "iam-user"
-    case iamRole = "iam-role"
-    case rootAccount = "root-account"
-    case accessKey = "access-key"
-    case serviceAccount = "service-account"
-    case apiKey = "api-key"
-    case oauthGrant = "oauth-grant"
-    case workloadIdentity = "workload-identity"
-    case certificate
-    case pipelineCredential = "pipeline-credential"
+/// Open and string-backed. The AWS kinds keep the names earlier releases wrote (`iam-user`);
+/// kinds added for other providers are namespaced by provider (`gcp.service-account`,
+/// `kubernetes.service-account`), so two providers' "service accounts" never collide.
+public struct IdentityKind: OpenKind {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    // AWS
+    public static let iamUser: IdentityKind = "iam-user"
+    public static let iamRole: IdentityKind = "iam-role"
+    public static let rootAccount: IdentityKind = "root-account"
+    // Provider-neutral kinds, for sources where a key or grant *is* the principal.
+    public static let accessKey: IdentityKind = "access-key"
+    public static let serviceAccount: IdentityKind = "service-account"
+    public static let apiKey: IdentityKind = "api-key"
+    public static let oauthGrant: IdentityKind = "oauth-grant"
+    public static let workloadIdentity: IdentityKind = "workload-identity"
+    public static let certificate: IdentityKind = "certificate"
+    public static let pipelineCredential: IdentityKind = "pipeline-credential"
+    // Other providers, namespaced.
+    public static let gcpServiceAccount: IdentityKind = "gcp.service-account"
+    public static let azureServicePrincipal: IdentityKind = "azure.service-principal"
+    public static let azureManagedIdentity: IdentityKind = "azure.managed-identity"
+    public static let kubernetesServiceAccount: IdentityKind = "kubernetes.service-account"
 }
 
 /// Whether a person or a machine uses an identity.

@@ -19,24 +19,71 @@ public struct Resource: Codable, Hashable, Sendable, Identifiable {
     }
 }
 
-/// A directed relation between two things in an estate, such as "user is a member of group".
-public struct Link: Codable, Hashable, Sendable {
-    public var fromId: String
-    public var toId: String
-    public var kind: LinkKind
+/// A directed relation between two things, possibly in different systems: "user is a member of
+/// group", "principal may assume role", "Kubernetes service account acts as cloud role".
+///
+/// Every edge says which rule made it (`aws.import` for facts a connector read, an analysis
+/// rule id otherwise), why, as a sentence, under which conditions, and which policy statement
+/// decided it, so a path through the graph can be explained step by step.
+///
+/// For example:
+/// ```swift
+/// Edge(from: "arn:aws:iam::111122223333:root", to: role.id, kind: .canAssume, rule: "aws.trust",
+///      reason: "the trust policy of ci-deploy allows account 111122223333 to call sts:AssumeRole",
+///      statement: StatementRef(policyId: role.id + "#trust", index: 0))
+/// ```
+public struct Edge: Codable, Hashable, Sendable {
+    public var from: String
+    public var to: String
+    public var kind: EdgeKind
+    /// The id of the connector or analysis rule that made the edge.
+    public var rule: String
+    /// Why the edge exists, as a sentence.
+    public var reason: String
+    /// Conditions the edge holds under, as written (`StringEquals token.actions.githubusercontent.com:sub = repo:acme/app:*`).
+    public var conditions: [String]
+    /// The statement that decided it, when a policy did.
+    public var statement: StatementRef?
 
-    public init(fromId: String, toId: String, kind: LinkKind) {
-        self.fromId = fromId
-        self.toId = toId
+    public init(from: String, to: String, kind: EdgeKind, rule: String, reason: String = "", conditions: [String] = [], statement: StatementRef? = nil) {
+        self.from = from
+        self.to = to
         self.kind = kind
+        self.rule = rule
+        self.reason = reason
+        self.conditions = conditions
+        self.statement = statement
     }
 }
 
-public enum LinkKind: String, Codable, Hashable, Sendable, CaseIterable {
+/// A pointer to one statement of one policy: the policy's id and the statement's position (and `Sid`).
+public struct StatementRef: Codable, Hashable, Sendable, CustomStringConvertible {
+    public var policyId: String
+    public var index: Int
+    public var sid: String?
+
+    public init(policyId: String, index: Int, sid: String? = nil) {
+        self.policyId = policyId
+        self.index = index
+        self.sid = sid
+    }
+
+    public var description: String { "\(policyId) statement \(sid.map { "\"\($0)\"" } ?? "#\(index)")" }
+}
+
+/// What an edge means. Open and string-backed.
+public struct EdgeKind: OpenKind {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
     /// An identity belongs to a group.
-    case memberOf = "member-of"
+    public static let memberOf: EdgeKind = "member-of"
     /// An instance profile carries a role.
-    case carries
-    /// A principal may assume a role (from a trust policy).
-    case canAssume = "can-assume"
+    public static let carries: EdgeKind = "carries"
+    /// A principal may assume a role (from its trust policy).
+    public static let canAssume: EdgeKind = "can-assume"
+    /// A workload identity acts as a cloud identity (IRSA, GKE Workload Identity, CI federation).
+    public static let actsAs: EdgeKind = "acts-as"
+    /// A credential held somewhere belongs to an identity.
+    public static let holdsCredentialOf: EdgeKind = "holds-credential-of"
 }

@@ -46,8 +46,8 @@ public struct PolicyEvaluator: Sendable {
     let mfa: MFAContext
 
     public init(policies: [Policy], boundary: Policy?, mfa: MFAContext) {
-        self.statements = policies.flatMap(\.document.statements)
-        self.boundary = boundary?.document.statements
+        self.statements = policies.flatMap(\.awsStatements)
+        self.boundary = boundary?.awsStatements
         self.mfa = mfa
     }
 

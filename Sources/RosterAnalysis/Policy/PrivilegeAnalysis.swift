@@ -82,8 +82,8 @@ public enum PrivilegeAnalysis {
                     + granting(iamEscalationProbes)],
                 conditional: escalation.contains(.conditionallyAllowed))
         }
-        var level = level(of: granted.map(\.policy.document.statements).flatMap { $0 })
-        if let boundary { level = min(level, Self.level(of: boundary.document.statements)) }
+        var level = level(of: granted.flatMap(\.policy.awsStatements))
+        if let boundary { level = min(level, Self.level(of: boundary.awsStatements)) }
         return PrivilegeAssessment(level: level, evidence: names.isEmpty ? [] : ["policies: " + names.joined(separator: ", ")], conditional: false)
     }
 

@@ -35,7 +35,6 @@ public struct TrustAssessment: Hashable, Sendable {
 }
 
 public enum TrustAnalysis {
-    static let assumeActions = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"]
     static let narrowingKeys: Set<String> = [
         "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn", "aws:sourceaccount", "aws:sourcearn",
         "aws:sourceorgid", "aws:userid", "aws:sourceidentity",
@@ -45,37 +44,29 @@ public enum TrustAnalysis {
     public static func assess(_ trust: PolicyDocument?) -> TrustAssessment {
         var result = TrustAssessment()
         let denies = (trust?.statements ?? []).filter { $0.effect == .deny }
-        for statement in trust?.statements ?? [] where statement.effect == .allow {
-            guard assumeActions.contains(where: { statement.coversAction($0) }) else { continue }
-            switch statement.principals {
-            case .except(let excluded):
-                result.everyone = "NotPrincipal with Allow lets in everyone except \(describe(excluded))"
-                continue
-            case nil:
-                continue
-            case .only(let set):
-                let narrowing = narrowingConditions(statement)
-                if set.everyone || set.aws.contains("*") {
-                    if narrowing.isEmpty {
-                        let externalId = statement.conditions.contains { $0.key.lowercased() == "sts:externalid" }
-                        result.everyone = "Principal \(set.everyone ? "\"*\"" : "{\"AWS\": \"*\"}") with no condition on the caller's organization, account or ARN"
-                            + (externalId ? " (sts:ExternalId alone does not restrict who can assume it)" : "")
-                    }
-                }
+        for principal in trust?.trustedPrincipals ?? [] {
+            let statement = principal.statement
+            switch principal.kind {
+            case .allExcept:
+                result.everyone = "NotPrincipal with Allow lets in everyone except \(principal.value)"
+            case .everyone:
+                guard narrowingConditions(statement).isEmpty else { continue }
+                let externalId = statement.conditions.contains { $0.key.lowercased() == "sts:externalid" }
+                result.everyone = "Principal \(principal.written) with no condition on the caller's organization, account or ARN"
+                    + (externalId ? " (sts:ExternalId alone does not restrict who can assume it)" : "")
+            case .aws:
                 let externalId = statement.conditions.contains { $0.key.lowercased() == "sts:externalid" && positiveOperators.contains($0.baseOperator) }
-                for principal in set.aws where principal != "*" {
-                    if let account = account(of: principal) {
-                        result.accounts.append(.init(account: account, principal: principal, externalId: externalId))
-                    }
+                if let account = account(of: principal.value) {
+                    result.accounts.append(.init(account: account, principal: principal.written, externalId: externalId))
                 }
-                result.services += set.service
-                for federated in set.federated {
-                    if federated.contains(":saml-provider/") || statement.coversAction("sts:AssumeRoleWithSAML") && !statement.coversAction("sts:AssumeRoleWithWebIdentity") {
-                        result.saml.append(federated)
-                    } else {
-                        result.oidc.append(oidcTrust(federated, statement, denies: denies))
-                    }
-                }
+            case .service:
+                result.services.append(principal.value)
+            case .saml:
+                result.saml.append(principal.value)
+            case .oidc:
+                result.oidc.append(oidcTrust(principal.value, statement, denies: denies))
+            case .canonicalUser:
+                continue
             }
         }
         return result
@@ -170,9 +161,5 @@ public enum TrustAnalysis {
         if host.contains("oidc.eks.") { return "service account in the cluster" }
         if host.contains("gitlab") { return "GitLab project" }
         return "identity the provider issues tokens for"
-    }
-
-    static func describe(_ set: PrincipalSet) -> String {
-        (set.aws + set.service + set.federated).prefix(3).joined(separator: ", ")
     }
 }

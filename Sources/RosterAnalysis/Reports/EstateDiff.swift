@@ -28,15 +28,26 @@ public struct EstateDiff: Sendable {
         let after = Dictionary(new.identities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let oldCredentials = Dictionary(old.credentials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let newCredentials = Dictionary(new.credentials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let oldGrants = Dictionary(grouping: old.grants, by: \.subjectId).mapValues { Set($0.map(\.policyId)) }
-        let newGrants = Dictionary(grouping: new.grants, by: \.subjectId).mapValues { Set($0.map(\.policyId)) }
+        let oldGrants = Dictionary(grouping: old.grants, by: \.subjectId).mapValues(Set.init)
+        let newGrants = Dictionary(grouping: new.grants, by: \.subjectId).mapValues(Set.init)
+        let oldPolicies = Dictionary(old.policies.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let newPolicies = Dictionary(new.policies.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let newCredentialsByIdentity = Dictionary(grouping: new.credentials, by: \.identityId)
 
         var changed: [Change] = []
         for identity in new.identities {
             guard let previous = before[identity.id] else { continue }
             var fields = fieldChanges(previous, identity)
-            if oldGrants[identity.id] ?? [] != newGrants[identity.id] ?? [] { fields.append("policies") }
-            for credential in new.credentials where credential.identityId == identity.id {
+            let grantsBefore = oldGrants[identity.id] ?? [], grantsAfter = newGrants[identity.id] ?? []
+            for via in [GrantVia.trust, .boundary] {
+                let was = grantsBefore.filter { $0.via == via }.map { oldPolicies[$0.policyId] }
+                let now = grantsAfter.filter { $0.via == via }.map { newPolicies[$0.policyId] }
+                if was != now { fields.append(via == .trust ? "trust policy" : "permissions boundary") }
+            }
+            let permissionsBefore = grantsBefore.filter { $0.via != .trust && $0.via != .boundary }
+            let permissionsAfter = grantsAfter.filter { $0.via != .trust && $0.via != .boundary }
+            if permissionsBefore != permissionsAfter { fields.append("policies") }
+            for credential in newCredentialsByIdentity[identity.id] ?? [] {
                 if let was = oldCredentials[credential.id], was != credential {
                     if was.status != credential.status { fields.append("\(credential.preview ?? credential.id) \(was.status.rawValue)→\(credential.status.rawValue)") }
                     if was.lastUsedAt != credential.lastUsedAt { fields.append("\(credential.preview ?? credential.id) last used") }
@@ -44,17 +55,16 @@ public struct EstateDiff: Sendable {
             }
             if !fields.isEmpty { changed.append(Change(id: identity.id, name: identity.name, fields: fields)) }
         }
-        func key(_ f: Finding) -> String { "\(f.ruleId)|\(f.identityId)|\(f.credentialId ?? "")" }
-        let oldKeys = Set(oldFindings.map(key))
-        let newKeys = Set(newFindings.map(key))
+        let oldKeys = Set(oldFindings.map(\.id))
+        let newKeys = Set(newFindings.map(\.id))
         return EstateDiff(
             addedIdentities: new.identities.filter { before[$0.id] == nil },
             removedIdentities: old.identities.filter { after[$0.id] == nil },
             changedIdentities: changed,
             addedCredentials: new.credentials.filter { oldCredentials[$0.id] == nil },
             removedCredentials: old.credentials.filter { newCredentials[$0.id] == nil },
-            newFindings: newFindings.filter { !oldKeys.contains(key($0)) },
-            resolvedFindings: oldFindings.filter { !newKeys.contains(key($0)) })
+            newFindings: newFindings.filter { !oldKeys.contains($0.id) },
+            resolvedFindings: oldFindings.filter { !newKeys.contains($0.id) })
     }
 
     static func fieldChanges(_ a: Identity, _ b: Identity) -> [String] {
@@ -66,8 +76,6 @@ public struct EstateDiff: Sendable {
         if a.nature != b.nature { fields.append("nature \(a.nature.rawValue)→\(b.nature.rawValue)") }
         if a.lastUsedAt != b.lastUsedAt { fields.append("last used") }
         if a.console != b.console { fields.append("console access") }
-        if a.trustPolicy != b.trustPolicy { fields.append("trust policy") }
-        if a.permissionsBoundary != b.permissionsBoundary { fields.append("permissions boundary") }
         return fields
     }
 }

@@ -58,23 +58,12 @@ enum AWSClassifier {
         if path?.hasPrefix("/aws-reserved/sso.amazonaws.com/") == true {
             return (.human, "an IAM Identity Center (SSO) permission-set role: people sign in through it")
         }
-        var services: [String] = []
-        var oidc: [String] = []
-        var saml: [String] = []
-        var aws: [String] = []
-        for statement in trust?.statements ?? [] where statement.effect == .allow {
-            guard case .only(let principals) = statement.principals else { continue }
-            services += principals.service
-            for federated in principals.federated {
-                if federated.contains(":saml-provider/") || statement.coversAction("sts:AssumeRoleWithSAML") {
-                    saml.append(federated)
-                } else {
-                    oidc.append(federated)
-                }
-            }
-            aws += principals.aws
-            if principals.everyone { aws.append("*") }
-        }
+        let principals = trust?.trustedPrincipals ?? []
+        func values(_ kind: TrustedPrincipal.Kind) -> [String] { principals.filter { $0.kind == kind }.map(\.value) }
+        let services = values(.service)
+        let oidc = values(.oidc)
+        let saml = values(.saml)
+        let aws = values(.everyone) + values(.aws) + values(.allExcept)
         if !saml.isEmpty {
             return (.human, "trusted by SAML provider \(Self.lastComponent(saml[0])): people sign in through it")
         }

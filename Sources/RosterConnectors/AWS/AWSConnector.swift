@@ -95,7 +95,7 @@ public struct AWSConnector: Sendable {
         var newest: Date?
         for input in files {
             let file = try SourceFile.read(input.path)
-            digests.append("\(input.kind.rawValue):\(CredentialFingerprint.sha256(file.data))")
+            digests.append("\(input.kind.rawValue):\(ContentDigest.sha256(file.data))")
             if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
                 newest = max(newest ?? modified, modified)
             }
@@ -107,7 +107,7 @@ public struct AWSConnector: Sendable {
         } else if !files.contains(where: \.kind.isCredentialReport) {
             parts.append("observed:\(newest?.utcDay ?? Date().utcDay)")
         }
-        return CredentialFingerprint.sha256(parts.joined(separator: "\n"))
+        return ContentDigest.sha256(parts.joined(separator: "\n"))
     }
 
     /// Reads every file and maps them, together, to one estate per AWS account.
@@ -170,16 +170,11 @@ struct AWSSources {
 }
 
 /// Fingerprints and previews of credential identifiers; never of anything longer-lived.
-enum CredentialFingerprint {
+/// SHA-256 of whole inputs (files, canonical forms), as lowercase hex.
+enum ContentDigest {
     static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
 
     static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// `AKIA…MPLE`: enough to recognise a key, too little to use it.
-    static func preview(_ id: String) -> String {
-        guard id.count > 8 else { return String(repeating: "•", count: id.count) }
-        return "\(id.prefix(4))…\(id.suffix(4))"
     }
 }

@@ -33,7 +33,7 @@ struct AWSMapper {
         var policies: [String: Policy] = [:]
         var grants: [Grant] = []
         var resources: [String: Resource] = [:]
-        var links: Set<Link> = []
+        var edges: Set<Edge> = []
         var referencedPolicies: Set<String> = []
     }
 
@@ -110,12 +110,12 @@ struct AWSMapper {
             let tags = Self.tags(user.tags)
             let identity = Identity(
                 id: user.arn, provider: .aws, kind: .iamUser, name: user.userName, nativeId: user.userId, account: account,
-                path: user.path, environment: Self.environment(tags), owner: Self.owner(tags), tags: tags, createdAt: user.createDate?.date,
-                permissionsBoundary: user.permissionsBoundary?.permissionsBoundaryArn)
+                path: user.path, environment: Self.environment(tags), owner: Self.owner(tags), tags: tags, createdAt: user.createDate?.date)
             accounts[account, default: AccountDraft()].users[user.arn] = UserDraft(identity: identity)
             for groupName in user.groupList ?? [] {
                 let groupArn = groupArns[groupName] ?? "arn:aws:iam::\(account):group/\(groupName)"
-                accounts[account]!.links.insert(Link(fromId: user.arn, toId: groupArn, kind: .memberOf))
+                accounts[account]!.edges.insert(Edge(
+                    from: user.arn, to: groupArn, kind: .memberOf, rule: Self.importRule, reason: "\(user.userName) is a member of group \(groupName)"))
             }
             try grants(user.arn, account: account, attached: user.attachedManagedPolicies, inline: user.userPolicyList,
                        boundary: user.permissionsBoundary?.permissionsBoundaryArn, at: "$.UserDetailList[\(index)]", listKey: "UserPolicyList")
@@ -130,8 +130,7 @@ struct AWSMapper {
                 id: role.arn, provider: .aws, kind: .iamRole, name: role.roleName, nativeId: role.roleId, account: account,
                 path: role.path, environment: Self.environment(tags), owner: Self.owner(tags), tags: tags, createdAt: role.createDate?.date,
                 lastUsedAt: lastUsed, lastUsedDetail: lastUsed == nil ? nil : role.roleLastUsed?.region.map { "in \($0)" },
-                usageTracked: role.roleLastUsed != nil, nature: nature, natureReason: reason, trustPolicy: trust,
-                permissionsBoundary: role.permissionsBoundary?.permissionsBoundaryArn,
+                usageTracked: role.roleLastUsed != nil, nature: nature, natureReason: reason,
                 managedBy: role.path?.hasPrefix("/aws-service-role/") == true ? "aws" : nil)
             accounts[account, default: AccountDraft()].roles[role.arn] = identity
             try grants(role.arn, account: account, attached: role.attachedManagedPolicies, inline: role.rolePolicyList,
@@ -139,27 +138,21 @@ struct AWSMapper {
             for profile in role.instanceProfileList ?? [] {
                 accounts[account]!.resources[profile.arn] = Resource(
                     id: profile.arn, provider: .aws, type: "aws.iam.instance-profile", name: profile.instanceProfileName, account: account)
-                accounts[account]!.links.insert(Link(fromId: profile.arn, toId: role.arn, kind: .carries))
+                accounts[account]!.edges.insert(Edge(
+                    from: profile.arn, to: role.arn, kind: .carries, rule: Self.importRule,
+                    reason: "instance profile \(profile.instanceProfileName) carries role \(role.roleName)"))
             }
-            for principal in Self.trustedPrincipals(trust, account: account) {
-                accounts[account]!.links.insert(Link(fromId: principal, toId: role.arn, kind: .canAssume))
+            if let trust {
+                // Who may assume the role is decided by analysis (rule aws.trust), from this one stored policy.
+                let id = "\(role.arn)#trust"
+                accounts[account]!.policies[id] = Policy(id: id, name: "\(role.roleName) trust policy", kind: .trust, document: trust)
+                accounts[account]!.grants.append(Grant(subjectId: role.arn, policyId: id, via: .trust))
             }
         }
     }
 
-    static func trustedPrincipals(_ trust: PolicyDocument?, account: String) -> [String] {
-        var out: [String] = []
-        for statement in trust?.statements ?? [] where statement.effect == .allow {
-            guard case .only(let set) = statement.principals else { continue }
-            if set.everyone { out.append("*") }
-            for aws in set.aws {
-                out.append(aws.count == 12 && aws.allSatisfy(\.isNumber) ? "arn:aws:iam::\(aws):root" : aws)
-            }
-            out += set.service.map { "service:\($0)" }
-            out += set.federated
-        }
-        return out
-    }
+    /// The rule id of edges the connector reads from the export (membership, instance profiles).
+    static let importRule = "aws.import"
 
     // MARK: Credential report
 
@@ -275,7 +268,7 @@ struct AWSMapper {
                 id: "aws-account:\(account)", provider: .aws, type: "aws.account", name: alias, account: account, attributes: ["alias": alias])
         }
         estate.resources = Array(resources.values)
-        estate.links = Array(draft.links)
+        estate.edges = Array(draft.edges)
         return estate.sorted()
     }
 
@@ -287,7 +280,7 @@ struct AWSMapper {
             for key in listed.sorted(by: { ($0.createDate?.date ?? .distantPast) < ($1.createDate?.date ?? .distantPast) }) {
                 var credential = Credential(
                     id: key.accessKeyId, identityId: identity.id, kind: .accessKey, status: key.status == "Active" ? .active : .inactive,
-                    createdAt: key.createDate?.date, fingerprint: CredentialFingerprint.sha256(key.accessKeyId),
+                    createdAt: key.createDate?.date, fingerprint: CredentialFingerprint(.awsAccessKeyId, of: key.accessKeyId).description,
                     preview: CredentialFingerprint.preview(key.accessKeyId))
                 if let used = lastUsed[key.accessKeyId] {
                     credential.usageTracked = true

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "RosterConnectors", targets: ["RosterConnectors"]),
         .library(name: "RosterStore", targets: ["RosterStore"]),
         .library(name: "RosterAnalysis", targets: ["RosterAnalysis"]),
+        .library(name: "RosterService", targets: ["RosterService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -52,9 +53,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterService",
+            dependencies: ["RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RosterCLI",
             dependencies: [
-                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis",
+                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -67,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "RosterTests",
             dependencies: [
-                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterCLI",
+                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterService", "RosterCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/RosterTests",

@@ -7,6 +7,8 @@ public struct IdentityProfile: Sendable {
     public var credentials: [Credential]
     public var privilege: PrivilegeAssessment
     public var trust: TrustAssessment?
+    /// The id of its permissions boundary, if it has one.
+    public var boundary: String?
     public var findings: [Finding]
     public var risk: RiskScore
     /// The time its data was observed.
@@ -26,6 +28,8 @@ public struct Analysis: Sendable {
     /// Every identity's profile, highest risk first.
     public var profiles: [IdentityProfile]
     public var policy: DetectionPolicy
+    /// Edges the sources state plus those analysis rules derived (trust), in a fixed order.
+    public var edges: [Edge]
 
     public func profile(id: String) -> IdentityProfile? { profiles.first { $0.identity.id == id } }
 }
@@ -57,21 +61,26 @@ public enum Analyzer {
             privileges[key] = assessed
             return assessed
         }
+        var edges: [Edge] = []
         for identity in index.identities {
+            let trustPolicy = index.trustPolicy(of: identity)
+            if let trustPolicy { edges += TrustEdgeRule.edges(role: identity, trust: trustPolicy) }
             let credentials = index.credentials(of: identity)
             let subject = Subject(
                 identity: identity, credentials: credentials, now: index.now(for: identity),
                 privilege: privilege(of: identity),
-                trust: index.trustPolicy(of: identity)?.awsDocument.map(TrustAnalysis.assess), knownAccounts: known)
+                trust: trustPolicy?.awsDocument.map(TrustAnalysis.assess), knownAccounts: known)
             var findings: [Finding] = []
             for detector in detectors { findings += detector.findings(for: subject, policy: policy) }
             let risk = RiskScorer.score(subject: subject, findings: findings, policy: policy)
             findings.sort { ($0.severity, $1.ruleId) > ($1.severity, $0.ruleId) }
             profiles.append(IdentityProfile(
-                identity: identity, credentials: credentials, privilege: subject.privilege, trust: subject.trust, findings: findings,
+                identity: identity, credentials: credentials, privilege: subject.privilege, trust: subject.trust, boundary: index.boundaryId(of: identity),
+                findings: findings,
                 risk: risk, observedAt: subject.now))
         }
         profiles.sort { ($0.risk.value, $1.identity.id) > ($1.risk.value, $0.identity.id) }
-        return Analysis(findings: profiles.flatMap(\.findings), profiles: profiles, policy: policy)
+        edges += estates.flatMap(\.edges)
+        return Analysis(findings: profiles.flatMap(\.findings), profiles: profiles, policy: policy, edges: edges)
     }
 }

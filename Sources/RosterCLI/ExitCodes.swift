@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RosterConnectors
+import RosterService
 import RosterStore
 
 /// Roster's exit codes, as documented in the README.
@@ -18,9 +19,16 @@ enum RosterExit {
 }
 
 /// Runs a command body, printing Roster's own errors as one line on stderr with the right exit code.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
-        return try body()
+        return try await body()
+    } catch let error as ServiceError {
+        Terminal.error(error.description)
+        switch error.code {
+        case .notFound: throw RosterExit.notFound
+        case .empty: throw RosterExit.storeFailure
+        default: throw RosterExit.badInput
+        }
     } catch let error as ConnectorError {
         Terminal.error(error.description)
         throw RosterExit.badInput

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import RosterAnalysis
 import RosterModel
+import RosterService
 import RosterStore
 
 /// Output formats every listing command supports.
@@ -9,6 +10,8 @@ public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable 
     case table
     case json
     case csv
+    /// SARIF 2.1.0, for code-scanning tools (`roster findings` only).
+    case sarif
 }
 
 /// Options every command shares: where the store is, how to print, which settings to use.
@@ -16,7 +19,7 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The Roster database file.", valueName: "path"))
     public var db: String = ProcessInfo.processInfo.environment["ROSTER_DB"] ?? "roster.db"
 
-    @Option(name: .long, help: "Output format: table, json or csv.")
+    @Option(name: .long, help: "Output format: table, json or csv (findings also: sarif).")
     public var format: OutputFormat = .table
 
     @Option(
@@ -41,6 +44,51 @@ public struct GlobalOptions: ParsableArguments {
         return try RosterStore.open(at: db)
     }
 
+    /// The output format of a command that prints rows (every one but `findings`): not SARIF.
+    func tabular() throws -> OutputFormat {
+        guard format != .sarif else { throw ValidationError("--format sarif is for `roster findings`; this command prints table, json or csv") }
+        return format
+    }
+
+    /// The pipeline over the store, configured by the settings file and `overrides`.
+    func service(writing: Bool = false, overrides: PolicyOptions? = nil) throws -> RosterService {
+        let store = writing ? try openStore() : try openExistingStore()
+        var policy = try loadPolicy()
+        if let overrides { policy = try overrides.apply(to: policy) }
+        return RosterService(store: store, configuration: .init(policy: policy, suppressions: try loadSuppressions()))
+    }
+
+    /// Suppressions listed in the settings file under `suppressions`: `[{"id": "…", "reason": "…", "expires": "2027-01-31"}]`.
+    func loadSuppressions() throws -> [Suppression] {
+        let path = config ?? ProcessInfo.processInfo.environment["ROSTER_CONFIG"] ?? "roster.json"
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        struct File: Decodable {
+            struct Entry: Decodable {
+                var id: String
+                var reason: String
+                var expires: String?
+            }
+            var suppressions: [Entry]?
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw CLIError.input("\(path): suppressions: expected [{\"id\": \"<finding id>\", \"reason\": \"…\", \"expires\": \"YYYY-MM-DD\"}]")
+        }
+        return try (file.suppressions ?? []).enumerated().map { index, entry in
+            var expires: Date?
+            if let text = entry.expires {
+                guard let date = ISO8601.parse(text) else { throw CLIError.input("\(path): $.suppressions[\(index)].expires: expected a date such as 2027-01-31") }
+                expires = date
+            }
+            guard !entry.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw CLIError.input("\(path): $.suppressions[\(index)].reason: say why the finding is accepted")
+            }
+            return Suppression(findingId: entry.id, reason: entry.reason, expiresAt: expires, createdAt: .distantPast, source: path)
+        }
+    }
+
     /// The detection policy: defaults, then the settings file.
     func loadPolicy() throws -> DetectionPolicy {
         let path = config ?? ProcessInfo.processInfo.environment["ROSTER_CONFIG"] ?? "roster.json"
@@ -56,20 +104,6 @@ public struct GlobalOptions: ParsableArguments {
         } catch {
             throw CLIError.input("\(path): not a valid settings file (expected a JSON object such as {\"maxKeyAgeDays\": 90})")
         }
-    }
-}
-
-extension DetectionPolicy {
-    /// The policy with every AWS account already in the store counted as known: trust between
-    /// one's own imported accounts is not a third-party risk.
-    func knowingAccounts(in store: RosterStore, alongside estates: [Estate]) throws -> DetectionPolicy {
-        var policy = self
-        let scopes = try store.latestSnapshots().map(\.scope) + estates.map(\.scope)
-        for scope in scopes where scope.hasPrefix("aws:") {
-            let account = String(scope.dropFirst(4))
-            if policy.knownAccounts[account] == nil { policy.knownAccounts[account] = "in the store" }
-        }
-        return policy
     }
 }
 

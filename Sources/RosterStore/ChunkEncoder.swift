@@ -1,29 +1,27 @@
 import Dispatch
 import Foundation
 
-/// Encodes values to JSON on all cores, a chunk at a time, and hands them back in order.
+/// Transforms values on all cores, a chunk at a time, and hands the results back in order.
 ///
-/// JSON encoding is most of the cost of writing a large snapshot; chunks keep memory bounded
-/// while the writes themselves stay on the calling thread, in order.
+/// JSON encoding and hashing are most of the cost of writing a large snapshot; chunks keep
+/// memory bounded while the writes themselves stay on the calling thread, in order.
 enum ChunkEncoder {
     static let chunkSize = 4096
 
-    static func encode<T: Encodable & Sendable>(_ values: [T], _ body: (T, Data) throws -> Void) throws {
+    static func map<T: Sendable, R>(_ values: [T], _ transform: @escaping @Sendable (T) throws -> R, _ body: (T, R) throws -> Void) throws {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         var start = 0
         while start < values.count {
             let end = min(values.count, start + chunkSize)
             let slice = values[start..<end]
-            let results = Results(count: slice.count)
+            let results = Results<R>(count: slice.count)
             let stride = (slice.count + workers - 1) / workers
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = .sortedKeys
                 let lower = worker * stride
                 let upper = min(slice.count, lower + stride)
                 guard lower < upper else { return }
                 for offset in lower..<upper {
-                    results.set(offset, Result { try encoder.encode(slice[slice.startIndex + offset]) })
+                    results.set(offset, Result { try transform(slice[slice.startIndex + offset]) })
                 }
             }
             for offset in 0..<slice.count {
@@ -34,8 +32,8 @@ enum ChunkEncoder {
     }
 
     /// Disjoint slots written by different workers: each index is written by exactly one of them.
-    private final class Results: @unchecked Sendable {
-        private let slots: UnsafeMutableBufferPointer<Result<Data, any Error>?>
+    private final class Results<R>: @unchecked Sendable {
+        private let slots: UnsafeMutableBufferPointer<Result<R, any Error>?>
 
         init(count: Int) {
             slots = .allocate(capacity: count)
@@ -47,8 +45,8 @@ enum ChunkEncoder {
             slots.deallocate()
         }
 
-        func set(_ index: Int, _ value: Result<Data, any Error>) { slots[index] = value }
+        func set(_ index: Int, _ value: Result<R, any Error>) { slots[index] = value }
 
-        func get(_ index: Int) -> Result<Data, any Error> { slots[index]! }
+        func get(_ index: Int) -> Result<R, any Error> { slots[index]! }
     }
 }

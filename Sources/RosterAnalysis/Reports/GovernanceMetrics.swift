@@ -42,6 +42,26 @@ public struct GovernanceMetrics: Codable, Sendable {
     public var findingsBySeverity: [String: Int]
     public var findingsByOWASP: [String: Int]
 
+    /// The metrics of several analyses (one per scope) as one: every figure is a count, so they add up.
+    public static func merge(_ parts: [GovernanceMetrics]) -> GovernanceMetrics {
+        func add(_ a: Ratio, _ b: Ratio) -> Ratio { Ratio(count: a.count + b.count, total: a.total + b.total) }
+        var out = GovernanceMetrics(
+            identities: 0, humans: 0, nonHuman: 0, withOwner: Ratio(count: 0, total: 0), keysRotatedWithinPolicy: Ratio(count: 0, total: 0),
+            unused: [:], overPrivileged: Ratio(count: 0, total: 0), findingsBySeverity: [:], findingsByOWASP: [:])
+        for part in parts {
+            out.identities += part.identities
+            out.humans += part.humans
+            out.nonHuman += part.nonHuman
+            out.withOwner = add(out.withOwner, part.withOwner)
+            out.keysRotatedWithinPolicy = add(out.keysRotatedWithinPolicy, part.keysRotatedWithinPolicy)
+            out.overPrivileged = add(out.overPrivileged, part.overPrivileged)
+            for (tier, ratio) in part.unused { out.unused[tier] = add(out.unused[tier] ?? Ratio(count: 0, total: 0), ratio) }
+            out.findingsBySeverity.merge(part.findingsBySeverity, uniquingKeysWith: +)
+            out.findingsByOWASP.merge(part.findingsByOWASP, uniquingKeysWith: +)
+        }
+        return out
+    }
+
     public static func compute(_ analysis: Analysis) -> GovernanceMetrics {
         let nhis = analysis.profiles.filter { $0.identity.nature.isNonHuman && $0.identity.managedBy == nil }
         let keys = nhis.flatMap { profile in profile.credentials.filter { $0.kind == .accessKey && $0.status == .active }.map { (profile, $0) } }

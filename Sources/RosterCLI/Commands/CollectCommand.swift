@@ -3,6 +3,7 @@ import Foundation
 import RosterAnalysis
 import RosterConnectors
 import RosterModel
+import RosterService
 import RosterStore
 
 struct CollectCommand: AsyncParsableCommand {
@@ -52,6 +53,9 @@ struct CollectAWSCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds before one API call times out.", valueName: "seconds"))
     var timeout: Double = 30
 
+    @Flag(help: "Store the snapshot even if it drops more than half of the scope's identities (they really are gone).")
+    var replace = false
+
     func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
         guard retryBudget >= 0 else { throw ValidationError("--retry-budget must be 0 or more") }
@@ -59,13 +63,16 @@ struct CollectAWSCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        let policy = try reportingErrors { try policyOptions.apply(to: try global.loadPolicy()) }
+        let service = try await reportingErrors { () -> RosterService in
+            _ = try global.tabular()
+            return try global.service(writing: true, overrides: policyOptions)
+        }
         let progress = ProgressBar()
         let timings = PhaseTimer(enabled: ProcessInfo.processInfo.environment["ROSTER_TIMINGS"] != nil)
         let collector = AWSCollector(options: .init(
             profile: profile, region: region, endpointURL: endpointURL, assumeRoles: assumeRole, externalId: externalId,
             concurrency: concurrency, retry: RetryPolicy(budget: retryBudget, timeout: timeout)))
-        let result: AWSConnector.Result
+        let result: ConnectorResult
         do {
             result = try await collector.collect { phase, done, total in progress.update(phase, done: done, total: total) }
         } catch let error as ConnectorError {
@@ -74,20 +81,15 @@ struct CollectAWSCommand: AsyncParsableCommand {
             throw error.code == .configuration ? RosterExit.badInput : RosterExit.providerFailure
         }
         timings.mark("collect and map")
-        try reportingErrors {
-            progress.update("analysing")
-            let store = try global.openStore()
-            let known = try policy.knowingAccounts(in: store, alongside: result.estates)
-            let inputs = result.estates.map { estate in
-                SnapshotInput(estate: estate, source: "collect aws \(endpointURL ?? profile.map { "profile \($0)" } ?? "default credentials")",
-                              findings: Analyzer.run([estate], policy: known).findings)
+        let source = "collect aws \(endpointURL ?? profile.map { "profile \($0)" } ?? "default credentials")"
+        try await reportingErrors {
+            let report = try await service.ingest(result, source: source, inputDigest: nil, replace: replace) { step, done, total in
+                progress.update(step, done: done, total: total)
             }
-            progress.update("writing the snapshot")
-            let outcomes = try store.save(inputs)
             timings.mark("analyse and store")
             progress.finish()
-            for warning in result.warnings { Terminal.warning(warning) }
-            try ImportSummary(format: global.format).print(outcomes, inputs: inputs, what: "Collected \(Format.count(inputs.count, "account"))")
+            for warning in report.warnings { Terminal.warning(warning) }
+            try ImportSummary(format: global.format).print(report, what: "Collected \(Format.count(report.outcomes.count, "account"))")
         }
     }
 }

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import RosterAnalysis
 import RosterModel
+import RosterService
 import RosterStore
 
-struct DiffCommand: ParsableCommand {
+struct DiffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Show what appeared, changed and disappeared between two snapshots of the same scope.",
@@ -26,19 +27,31 @@ struct DiffCommand: ParsableCommand {
         var new: SnapshotInfo
     }
 
-    func run() throws {
-        try reportingErrors {
-            let store = try global.openExistingStore()
-            let all = try store.snapshots(scope: nil)
+    struct Report {
+        var pair: Pair
+        var diff: EstateDiff
+        var newFindings: [FindingHistory]
+        var resolvedFindings: [FindingHistory]
+
+        var isEmpty: Bool { diff.isEmpty && newFindings.isEmpty && resolvedFindings.isEmpty }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let format = try global.tabular()
+            let service = try global.service()
+            let all = try await service.store.snapshots(scope: nil)
             let pairs = try choosePairs(all)
-            var reports: [(Pair, EstateDiff)] = []
+            // Make sure the newest snapshots' analysis (and so the finding history) is current.
+            _ = try await service.view()
+            var reports: [Report] = []
             for pair in pairs {
                 let diff = EstateDiff.between(
-                    try store.estate(snapshot: pair.old.id), try store.estate(snapshot: pair.new.id),
-                    oldFindings: try store.findings(snapshot: pair.old.id), newFindings: try store.findings(snapshot: pair.new.id))
-                reports.append((pair, diff))
+                    try await service.store.estate(snapshot: pair.old.id), try await service.store.estate(snapshot: pair.new.id), oldFindings: [], newFindings: [])
+                let changes = try await service.store.findingChanges(scope: pair.new.scope, from: pair.old.id, to: pair.new.id)
+                reports.append(Report(pair: pair, diff: diff, newFindings: changes.new, resolvedFindings: changes.resolved))
             }
-            try render(reports, singleSnapshotScopes: Set(all.map(\.scope)).subtracting(pairs.map(\.new.scope)))
+            try render(reports, format: format, singleSnapshotScopes: Set(all.map(\.scope)).subtracting(pairs.map(\.new.scope)))
         }
     }
 
@@ -69,9 +82,9 @@ struct DiffCommand: ParsableCommand {
         }
     }
 
-    func render(_ reports: [(Pair, EstateDiff)], singleSnapshotScopes: Set<String>) throws {
-        switch global.format {
-        case .json:
+    func render(_ reports: [Report], format: OutputFormat, singleSnapshotScopes: Set<String>) throws {
+        switch format {
+        case .json, .sarif:
             struct Record: Encodable {
                 var scope: String
                 var from: Int64
@@ -84,37 +97,40 @@ struct DiffCommand: ParsableCommand {
                 var newFindings: [[String: String]]
                 var resolvedFindings: [[String: String]]
             }
-            func finding(_ f: Finding) -> [String: String] {
-                ["ruleId": f.ruleId, "identity": f.identityName, "identityId": f.identityId, "severity": f.severity.rawValue]
+            func finding(_ f: FindingHistory) -> [String: String] {
+                ["id": f.id, "ruleId": f.ruleId, "identity": f.identityName, "identityId": f.identityId, "severity": f.severity.rawValue]
             }
-            let records = reports.map { pair, d in
+            let records = reports.map { report in
+                let (pair, d) = (report.pair, report.diff)
+                return
                 Record(
                     scope: pair.new.scope, from: pair.old.id, to: pair.new.id, addedIdentities: d.addedIdentities.map(\.id),
                     removedIdentities: d.removedIdentities.map(\.id),
                     changedIdentities: d.changedIdentities.map { ["id": $0.id, "name": $0.name, "fields": $0.fields.joined(separator: ", ")] },
                     addedCredentials: d.addedCredentials.map { $0.preview ?? $0.id }, removedCredentials: d.removedCredentials.map { $0.preview ?? $0.id },
-                    newFindings: d.newFindings.map(finding), resolvedFindings: d.resolvedFindings.map(finding))
+                    newFindings: report.newFindings.map(finding), resolvedFindings: report.resolvedFindings.map(finding))
             }
             print(try JSONOutput.encode(records), terminator: "")
         case .csv, .table:
             var csv = CSVWriter(["scope", "change", "what", "detail"])
             var lines: [String] = []
-            for (pair, d) in reports {
+            for report in reports {
+                let (pair, d) = (report.pair, report.diff)
                 func row(_ change: String, _ what: String, _ detail: String = "") {
                     csv.add([pair.new.scope, change, what, detail])
                     lines.append("  \(change.padding(toLength: 18, withPad: " ", startingAt: 0)) \(Sanitize.text(what))\(detail.isEmpty ? "" : "  (\(Sanitize.text(detail)))")")
                 }
                 lines.append("\(pair.new.scope): snapshot #\(pair.old.id) (\(Format.date(pair.old.observedAt))) → #\(pair.new.id) (\(Format.date(pair.new.observedAt)))")
-                if d.isEmpty { lines.append("  no changes") }
+                if report.isEmpty { lines.append("  no changes") }
                 for i in d.addedIdentities { row("+ identity", i.name, i.kind.rawValue) }
                 for i in d.removedIdentities { row("- identity", i.name, i.kind.rawValue) }
                 for c in d.changedIdentities { row("~ identity", c.name, c.fields.joined(separator: ", ")) }
                 for c in d.addedCredentials { row("+ credential", c.preview ?? c.id, c.kind.rawValue) }
                 for c in d.removedCredentials { row("- credential", c.preview ?? c.id, c.kind.rawValue) }
-                for f in d.newFindings { row("+ finding", "\(f.ruleId) on \(f.identityName)", f.severity.rawValue) }
-                for f in d.resolvedFindings { row("- finding", "\(f.ruleId) on \(f.identityName)", "resolved") }
+                for f in report.newFindings { row("+ finding", "\(f.ruleId) on \(f.identityName)", f.severity.rawValue) }
+                for f in report.resolvedFindings { row("- finding", "\(f.ruleId) on \(f.identityName)", "resolved") }
             }
-            if global.format == .csv {
+            if format == .csv {
                 print(csv.render(), terminator: "")
             } else {
                 for scope in singleSnapshotScopes.sorted() where scope == self.scope || self.scope == nil {

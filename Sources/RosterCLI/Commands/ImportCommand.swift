@@ -3,16 +3,17 @@ import Foundation
 import RosterAnalysis
 import RosterConnectors
 import RosterModel
+import RosterService
 import RosterStore
 
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import export files into a new snapshot.",
         subcommands: [ImportAWSCommand.self])
 }
 
-struct ImportAWSCommand: ParsableCommand {
+struct ImportAWSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aws",
         abstract: "Import AWS IAM exports, as the AWS CLI writes them.",
@@ -36,6 +37,9 @@ struct ImportAWSCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A credential report, CSV or get-credential-report JSON (checked to be one).", valueName: "file"))
     var credentialReport: [String] = []
 
+    @Flag(help: "Store the snapshot even if it drops more than half of the scope's identities (they really are gone).")
+    var replace = false
+
     @Option(help: ArgumentHelp("Measure ages against this date (YYYY-MM-DD or ISO 8601) instead of the report's generation time.", valueName: "date"))
     var asOf: String?
 
@@ -45,14 +49,15 @@ struct ImportAWSCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try reportingErrors {
-            let policy = try policyOptions.apply(to: try global.loadPolicy())
+    func run() async throws {
+        try await reportingErrors {
+            let format = try global.tabular()
             var asOfDate: Date?
             if let asOf {
                 guard let date = ISO8601.parse(asOf) else { throw ValidationError("--as-of expects a date such as 2026-11-20, got \(Sanitize.text(asOf))") }
                 asOfDate = date
             }
+            let service = try global.service(writing: true, overrides: policyOptions)
             let progress = ProgressBar()
             defer { progress.finish() }
             let timings = PhaseTimer(enabled: ProcessInfo.processInfo.environment["ROSTER_TIMINGS"] != nil)
@@ -63,37 +68,17 @@ struct ImportAWSCommand: ParsableCommand {
             guard !files.files.isEmpty else {
                 throw CLIError.input("no AWS IAM export found in \(paths.joined(separator: ", "))\(files.skipped.isEmpty ? "" : " (skipped \(files.skipped.count) other files)")")
             }
-            let connector = AWSConnector(asOf: asOfDate)
-            progress.update("checking for an identical import")
-            let inputDigest = try connector.inputDigest(files.files)
-            if FileManager.default.fileExists(atPath: global.db) {
-                // The same files were imported before, and every account they held is still at that import.
-                let store = try global.openStore()
-                let scopes = Set(try store.snapshots(scope: nil).filter { $0.inputDigest == inputDigest }.map(\.scope))
-                let same = try store.latestSnapshots().filter { scopes.contains($0.scope) && $0.inputDigest == inputDigest }
-                if !scopes.isEmpty && same.count == scopes.count {
-                    progress.finish()
-                    try ImportSummary(format: global.format).printUnchanged(same)
-                    return
-                }
-            }
-            let result = try connector.read(files.files) { step, done, total in
+            let report = try await service.importFiles(
+                AWSConnector(asOf: asOfDate), files: Discovery(files: files.files, skipped: files.skipped),
+                source: (paths + authorizationDetails + credentialReport).joined(separator: " "), replace: replace
+            ) { step, done, total in
                 progress.update(step, done: done, total: total)
             }
-            timings.mark("read and map")
-            progress.update("analysing")
-            let store = try global.openStore()
-            let known = try policy.knowingAccounts(in: store, alongside: result.estates)
-            let source = (paths + authorizationDetails + credentialReport).joined(separator: " ")
-            let inputs = result.estates.map { SnapshotInput(estate: $0, source: source, findings: Analyzer.run([$0], policy: known).findings, inputDigest: inputDigest) }
-            timings.mark("analyse")
-            progress.update("writing the snapshot")
-            let outcomes = try store.save(inputs)
-            timings.mark("store")
+            timings.mark("import")
             progress.finish()
-            for warning in result.warnings { Terminal.warning(warning) }
-            for skipped in files.skipped { Terminal.warning("\(skipped): skipped, not an AWS IAM export Roster reads") }
-            try ImportSummary(format: global.format).print(outcomes, inputs: inputs, what: "Read \(Format.count(files.files.count, "file"))")
+            for warning in report.warnings { Terminal.warning(warning) }
+            for skipped in report.skipped { Terminal.warning("\(skipped): skipped, not an AWS IAM export Roster reads") }
+            try ImportSummary(format: format).print(report, what: "Read \(Format.count(report.fileCount, "file"))")
         }
     }
 }

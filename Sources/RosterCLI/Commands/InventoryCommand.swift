@@ -2,9 +2,11 @@ import Foundation
 import ArgumentParser
 import RosterAnalysis
 import RosterModel
+import RosterService
+import RosterStore
 
 
-struct InventoryCommand: ParsableCommand {
+struct InventoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inventory",
         abstract: "List identities, highest risk first.")
@@ -12,6 +14,12 @@ struct InventoryCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var policyOptions: PolicyOptions
     @OptionGroup var snapshotOption: SnapshotOption
+
+    @Option(help: ArgumentHelp("Print at most this many identities.", valueName: "n"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("Skip this many identities first (for paging).", valueName: "n"))
+    var offset: Int = 0
 
     @Option(help: "Only this provider (aws, gcp, azure, kubernetes, github).")
     var provider: Provider?
@@ -34,54 +42,88 @@ struct InventoryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only identities unused for at least this many days (e.g. 30, 60, 90).", valueName: "days"))
     var stale: Int?
 
-    func run() throws {
-        try reportingErrors {
-            let policy = try policyOptions.apply(to: try global.loadPolicy())
-            let workspace = try Workspace.load(global, policy: policy, snapshot: snapshotOption.snapshot)
-            let profiles = workspace.analysis.profiles.filter(matches)
-            switch global.format {
-            case .json:
-                print(try JSONOutput.encode(profiles.map { JSONOutput.IdentityRecord($0, detailed: false) }), terminator: "")
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if offset < 0 { throw ValidationError("--offset must be 0 or more") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let format = try global.tabular()
+            let service = try global.service(overrides: policyOptions)
+            let view = try await service.view(snapshot: snapshotOption.snapshot)
+            let query = ProfileQuery(
+                analyses: view.analyses, provider: provider, kind: kind, nature: nature, nonHumanOnly: nhi,
+                owner: owner.map { $0 == "none" ? "" : $0 }, environment: env, minIdleDays: stale, limit: limit, offset: offset)
+            switch format {
+            case .json, .sarif:
+                // Streamed: one record at a time, so memory does not grow with the estate.
+                let out = StreamWriter()
+                out.write("[")
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                encoder.dateEncodingStrategy = .iso8601
+                let first = Counter()
+                try await service.store.forEachProfile(query) { profile in
+                    let data = try encoder.encode(JSONOutput.IdentityRecord(profile))
+                    out.write(first.next() == 0 ? "\n" : ",\n")
+                    out.write(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\n", with: "\n  ").withIndent)
+                }
+                out.write(first.value == 0 ? "]\n" : "\n]\n")
+                out.flush()
             case .csv:
-                var csv = CSVWriter(["name", "id", "kind", "nature", "account", "owner", "environment", "lastUsedAt", "idleDays", "privilege", "risk", "findings"])
-                for p in profiles {
+                var csv = CSVWriter(["name", "id", "provider", "kind", "nature", "account", "owner", "environment", "lastUsedAt", "idleDays", "privilege", "risk", "findings"])
+                for p in try await service.store.profiles(query) {
                     let i = p.identity
-                    csv.add([i.name, i.id, i.kind.rawValue, i.nature.rawValue, i.account ?? "", i.owner ?? "", i.environment ?? "",
-                             Format.date(i.lastUsedAt), p.idleDays.map(String.init) ?? "", p.privilege.level.description, "\(p.risk.value)", "\(p.findings.count)"])
+                    csv.add([i.name, i.id, i.provider.rawValue, i.kind.rawValue, i.nature.rawValue, i.account ?? "", i.owner ?? "", i.environment ?? "",
+                             Format.date(i.lastUsedAt), p.idleDays.map(String.init) ?? "", p.privilege, "\(p.risk)", "\(p.findingIds.count)"])
                 }
                 print(csv.render(), terminator: "")
             case .table:
-                var table = Table(["NAME", "KIND", "NATURE", "ACCOUNT", "OWNER", "ENV", "LAST USED", "PRIVILEGE", "RISK", "FINDINGS"])
+                let profiles = try await service.store.profiles(query)
+                var table = Table(["NAME", "PROVIDER", "KIND", "NATURE", "ACCOUNT", "OWNER", "ENV", "LAST USED", "PRIVILEGE", "RISK", "FINDINGS"])
                 for p in profiles {
                     let i = p.identity
-                    table.add([i.name, i.kind.rawValue, i.nature.rawValue, i.account ?? "-", i.owner ?? "-", i.environment ?? "-",
+                    table.add([i.name, i.provider.rawValue, i.kind.rawValue, i.nature.rawValue, i.account ?? "-", i.owner ?? "-", i.environment ?? "-",
                                i.usageTracked ? (i.lastUsedAt.map(Format.date) ?? "never") : "unknown",
-                               p.privilege.level.description, "\(p.risk.value)", "\(p.findings.count)"])
+                               p.privilege, "\(p.risk)", "\(p.findingIds.count)"])
                 }
                 print(table.render(), terminator: "")
                 let nhis = profiles.filter { $0.identity.nature.isNonHuman }.count
-                print("\n\(Format.count(profiles.count, "identity", "identities")) (\(nhis) non-human) of \(workspace.analysis.profiles.count).")
+                print("\n\(Format.count(profiles.count, "identity", "identities")) (\(nhis) non-human).")
             }
         }
+    }
+}
+
+/// Buffered standard output for streamed records.
+final class StreamWriter: @unchecked Sendable {
+    private var buffer: [UInt8] = []
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
     }
 
-    func matches(_ profile: IdentityProfile) -> Bool {
-        let identity = profile.identity
-        if let provider, identity.provider != provider { return false }
-        if let kind, identity.kind != kind { return false }
-        if let nature, identity.nature != nature { return false }
-        if nhi && !identity.nature.isNonHuman { return false }
-        if let owner {
-            if owner == "none" {
-                if identity.owner != nil { return false }
-            } else if !(identity.owner?.localizedCaseInsensitiveContains(owner) ?? false) {
-                return false
-            }
-        }
-        if let env, identity.environment?.lowercased() != env.lowercased() { return false }
-        if let stale {
-            guard let idle = profile.idleDays, idle >= stale else { return false }
-        }
-        return true
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
     }
+}
+
+/// A count shared with a streaming callback.
+final class Counter: @unchecked Sendable {
+    private(set) var value = 0
+
+    /// The count before this call.
+    func next() -> Int {
+        defer { value += 1 }
+        return value
+    }
+}
+
+private extension String {
+    /// The first line of a pretty-printed record indented like the others.
+    var withIndent: String { "  " + self }
 }

@@ -2,8 +2,9 @@ import Foundation
 import ArgumentParser
 import RosterAnalysis
 import RosterModel
+import RosterService
 
-struct MetricsCommand: ParsableCommand {
+struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
         abstract: "The governance numbers: how much of the NHI estate is owned, rotated, used and least-privileged.")
@@ -12,11 +13,13 @@ struct MetricsCommand: ParsableCommand {
     @OptionGroup var policyOptions: PolicyOptions
     @OptionGroup var snapshotOption: SnapshotOption
 
-    func run() throws {
-        try reportingErrors {
-            let policy = try policyOptions.apply(to: try global.loadPolicy())
-            let workspace = try Workspace.load(global, policy: policy, snapshot: snapshotOption.snapshot)
-            let m = GovernanceMetrics.compute(workspace.analysis)
+    func run() async throws {
+        try await reportingErrors {
+            let format = try global.tabular()
+            let service = try global.service(overrides: policyOptions)
+            let policy = service.configuration.policy
+            let view = try await service.view(snapshot: snapshotOption.snapshot)
+            let m = try await service.metrics(analyses: view.analyses)[0]
             var rows: [(String, String, String)] = [
                 ("identities", "\(m.identities)", "\(m.nonHuman) non-human, \(m.humans) human"),
                 ("NHIs with an owner", percent(m.withOwner), "\(m.withOwner.count) of \(m.withOwner.total)"),
@@ -32,8 +35,8 @@ struct MetricsCommand: ParsableCommand {
             for category in OWASPCategory.allCases {
                 if let n = m.findingsByOWASP[category.rawValue] { rows.append(("  \(category.rawValue) \(category.title)", "\(n)", "")) }
             }
-            switch global.format {
-            case .json:
+            switch format {
+            case .json, .sarif:
                 print(try JSONOutput.encode(m), terminator: "")
             case .csv:
                 var csv = CSVWriter(["metric", "value", "detail"])

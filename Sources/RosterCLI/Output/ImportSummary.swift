@@ -1,5 +1,6 @@
 import Foundation
 import RosterModel
+import RosterService
 import RosterStore
 
 /// What `import` and `collect` print: one line (or record) per stored snapshot.
@@ -17,36 +18,17 @@ struct ImportSummary {
         var findings: [String: Int]?
     }
 
-    /// For an import of exactly the files of stored snapshots: nothing was read or stored.
-    func printUnchanged(_ snapshots: [SnapshotInfo]) throws {
-        switch format {
-        case .json:
-            let records = snapshots.map {
-                Record(snapshot: $0.id, scope: $0.scope, status: "unchanged", observedAt: $0.observedAt, identities: $0.identityCount,
-                       nonHuman: nil, credentials: $0.credentialCount, findings: nil)
-            }
-            Swift.print(try JSONOutput.encode(records), terminator: "")
-        case .csv:
-            var csv = CSVWriter(["snapshot", "scope", "status", "identities", "nonHuman", "credentials", "findings"])
-            for s in snapshots { csv.add(["\(s.id)", s.scope, "unchanged", "\(s.identityCount)", "", "\(s.credentialCount)", ""]) }
-            Swift.print(csv.render(), terminator: "")
-        case .table:
-            for s in snapshots {
-                Swift.print(Sanitize.text("\(s.scope) is unchanged: these files were imported as snapshot #\(s.id) (observed \(Format.date(s.observedAt))); nothing stored."))
-            }
-        }
-    }
-
-    func print(_ outcomes: [SaveOutcome], inputs: [SnapshotInput], what: String) throws {
-        let records = zip(outcomes, inputs).map { outcome, input in
-            Record(
-                snapshot: outcome.snapshot.id, scope: input.estate.scope, status: { if case .created = outcome { "created" } else { "unchanged" } }(),
-                observedAt: input.estate.observedAt, identities: input.estate.identities.count,
-                nonHuman: input.estate.identities.filter { $0.nature.isNonHuman }.count, credentials: input.estate.credentials.count,
-                findings: Dictionary(grouping: input.findings, by: \.severity.rawValue).mapValues(\.count))
+    func print(_ report: IngestReport, what: String) throws {
+        let records = report.outcomes.map { outcome in
+            let s = outcome.snapshot
+            let summary = report.summaries[s.id]
+            return Record(
+                snapshot: s.id, scope: s.scope, status: { if case .created = outcome { "created" } else { "unchanged" } }(), observedAt: s.observedAt,
+                identities: s.identityCount, nonHuman: summary?.nonHuman, credentials: s.credentialCount,
+                findings: summary.map { Dictionary(uniqueKeysWithValues: $0.findings.map { ($0.key.rawValue, $0.value) }) })
         }
         switch format {
-        case .json:
+        case .json, .sarif:
             Swift.print(try JSONOutput.encode(records), terminator: "")
         case .csv:
             var csv = CSVWriter(["snapshot", "scope", "status", "identities", "nonHuman", "credentials", "findings"])
@@ -55,11 +37,18 @@ struct ImportSummary {
             }
             Swift.print(csv.render(), terminator: "")
         case .table:
+            if report.recognisedByDigest {
+                for r in records {
+                    Swift.print(Sanitize.text("\(r.scope) is unchanged: these files were imported as snapshot #\(r.snapshot) (observed \(Format.date(r.observedAt))); nothing stored."))
+                }
+                return
+            }
             Swift.print(Sanitize.text("\(what)."))
-            for (r, input) in zip(records, inputs) {
+            for r in records {
                 let verb = r.status == "created" ? "Stored \(r.scope) as snapshot #\(r.snapshot)" : "\(r.scope) is unchanged since snapshot #\(r.snapshot); nothing stored"
+                let findings = report.summaries[r.snapshot]?.findings ?? [:]
                 Swift.print(Sanitize.text("\(verb) (observed \(Format.date(r.observedAt))): \(Format.count(r.identities, "identity", "identities")) (\(r.nonHuman ?? 0) non-human), "
-                    + "\(Format.count(r.credentials, "credential")), findings: \(Format.severityCounts(input.findings))."))
+                    + "\(Format.count(r.credentials, "credential")), findings: \(Format.severityCounts(findings))."))
             }
             Swift.print("Next: `roster findings` for the ranked queue, `roster inventory` for every identity.")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import RosterAnalysis
 import RosterModel
+import RosterService
 
 /// The JSON shapes other tools build on. Field names here are a contract: add, never rename.
 enum JSONOutput {
@@ -15,10 +16,10 @@ enum JSONOutput {
         var id: String
         var name: String
         var arn: String?
-        var kind: String
-        var provider: String
+        var kind: String?
+        var provider: String?
         var account: String?
-        var nature: String
+        var nature: String?
 
         init(_ identity: Identity) {
             id = identity.id
@@ -29,9 +30,32 @@ enum JSONOutput {
             account = identity.account
             nature = identity.nature.rawValue
         }
+
+        init(_ stored: StoredFinding) {
+            id = stored.finding.identityId
+            name = stored.finding.identityName
+            arn = id.hasPrefix("arn:") ? id : nil
+            kind = stored.identityKind?.rawValue
+            provider = stored.provider?.rawValue
+            account = stored.account
+            nature = stored.nature?.rawValue
+        }
+    }
+
+    struct SuppressionRecord: Encodable {
+        var reason: String
+        var expiresAt: Date?
+        var source: String
+
+        init(_ s: Suppression) {
+            reason = s.reason
+            expiresAt = s.expiresAt
+            source = s.source
+        }
     }
 
     struct FindingRecord: Encodable {
+        var id: String
         var ruleId: String
         var severity: String
         var title: String
@@ -42,18 +66,26 @@ enum JSONOutput {
         var evidence: [String]
         var remediation: String
         var riskScore: Int
+        var firstSeen: Date?
+        var lastSeen: Date?
+        var suppressed: SuppressionRecord?
 
-        init(_ finding: Finding, profile: IdentityProfile) {
+        init(_ stored: StoredFinding) {
+            let finding = stored.finding
+            id = finding.id
             ruleId = finding.ruleId
             severity = finding.severity.rawValue
             title = finding.title
             owasp = finding.owasp.rawValue
             owaspTitle = finding.owasp.title
-            identity = IdentityRef(profile.identity)
+            identity = IdentityRef(stored)
             credentialId = finding.credentialId
             evidence = finding.evidence
             remediation = finding.remediation
-            riskScore = profile.risk.value
+            riskScore = stored.risk
+            firstSeen = stored.firstSeen
+            lastSeen = stored.lastSeen
+            suppressed = stored.suppression.map(SuppressionRecord.init)
         }
     }
 
@@ -107,7 +139,10 @@ enum JSONOutput {
         var riskFactors: [String]?
         var privilegeEvidence: [String]?
 
-        init(_ p: IdentityProfile, detailed: Bool) {
+        var trustedBy: [String]?
+        var edges: [EdgeRecord]?
+
+        init(_ p: IdentityProfileRecord, findings: [StoredFinding]? = nil, edges: [Edge]? = nil) {
             let i = p.identity
             id = i.id
             name = i.name
@@ -124,15 +159,38 @@ enum JSONOutput {
             lastUsedAt = i.lastUsedAt
             lastUsedDetail = i.lastUsedDetail
             idleDays = p.idleDays
-            privilege = p.privilege.level.description
-            riskScore = p.risk.value
-            findings = p.findings.count
+            privilege = p.privilege
+            riskScore = p.risk
+            self.findings = p.findingIds.count
             credentials = p.credentials.map(CredentialRecord.init)
-            if detailed {
-                findingDetails = p.findings.map { FindingRecord($0, profile: p) }
-                riskFactors = p.risk.factors
-                privilegeEvidence = p.privilege.evidence
+            if let findings {
+                findingDetails = findings.map(FindingRecord.init)
+                riskFactors = p.riskFactors
+                privilegeEvidence = p.privilegeEvidence
+                trustedBy = p.trustedBy
             }
+            self.edges = edges?.map { EdgeRecord($0, from: i.id) }
+        }
+    }
+
+    /// An edge as `show --format json` prints it: the other end's id, which way, and why.
+    struct EdgeRecord: Encodable {
+        var direction: String
+        var otherId: String
+        var kind: String
+        var rule: String
+        var reason: String
+        var conditions: [String]
+        var statement: String?
+
+        init(_ edge: Edge, from identity: String) {
+            direction = edge.from == identity ? "out" : "in"
+            otherId = edge.from == identity ? edge.to : edge.from
+            kind = edge.kind.rawValue
+            rule = edge.rule
+            reason = edge.reason
+            conditions = edge.conditions
+            statement = edge.statement?.description
         }
     }
 }

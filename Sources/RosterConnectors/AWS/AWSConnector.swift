@@ -12,7 +12,7 @@ public import RosterModel
 /// let files = try AWSConnector.discover(["examples/aws-acme"])
 /// let result = try AWSConnector().read(files.files)
 /// ```
-public struct AWSConnector: Sendable {
+public struct AWSConnector: Connector {
     /// A file to read and what it holds.
     public struct InputFile: Sendable, Hashable {
         public var path: String
@@ -24,10 +24,14 @@ public struct AWSConnector: Sendable {
         }
     }
 
-    public struct Result: Sendable {
-        public var estates: [Estate]
-        /// Things that were read but could not be used, each a sentence.
-        public var warnings: [String]
+    public typealias Result = ConnectorResult
+
+    public var provider: Provider { .aws }
+
+    /// Expands directories and recognises each file (see ``discover(_:expected:)``).
+    public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
+        let found = try Self.discover(paths, expected: nil)
+        return Discovery(files: found.files, skipped: found.skipped)
     }
 
     /// The time to measure ages against when no credential report says when it was generated.
@@ -114,7 +118,7 @@ public struct AWSConnector: Sendable {
     ///
     /// - Throws: ``ConnectorError`` for the first file that cannot be read, with its place.
     /// - Parameter progress: called before each file with its name, how many were read and how many there are.
-    public func read(_ files: [InputFile], progress: ((String, Int, Int) -> Void)? = nil) throws -> Result {
+    public func read(_ files: [InputFile], progress: ProgressHandler? = nil) throws -> Result {
         var sources = AWSSources()
         for (index, input) in files.enumerated() {
             progress?("reading \((input.path as NSString).lastPathComponent)", index, files.count)

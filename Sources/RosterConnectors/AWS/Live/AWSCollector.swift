@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 public import Foundation
-import RosterModel
+public import RosterModel
 
 /// Discovers AWS accounts live through the IAM and STS APIs, producing the same estates an
 /// import of the AWS CLI's export files would.
@@ -14,7 +14,9 @@ import RosterModel
 /// ```swift
 /// let result = try await AWSCollector(options: .init(endpointURL: "http://127.0.0.1:5000")).collect()
 /// ```
-public struct AWSCollector: Sendable {
+public struct AWSCollector: Collector {
+    public var provider: Provider { .aws }
+
     public struct Options: Sendable {
         public var profile: String?
         public var region: String?
@@ -51,7 +53,7 @@ public struct AWSCollector: Sendable {
     }
 
     /// Progress: a phase, and how much of it is done.
-    public typealias Progress = @Sendable (String, Int, Int) -> Void
+    public typealias Progress = ProgressHandler
 
     public var options: Options
 

@@ -1,0 +1,78 @@
+import Crypto
+public import Foundation
+public import RosterAnalysis
+public import RosterModel
+public import RosterStore
+
+extension RosterService {
+    /// The settings analysis depends on, with every scope in the store counted as a known
+    /// account: trust between one's own imported accounts is not a third-party risk.
+    func effectivePolicy(scopes: [String]) -> DetectionPolicy {
+        var policy = configuration.policy
+        for scope in scopes where scope.hasPrefix("aws:") {
+            let account = String(scope.dropFirst(4))
+            if policy.knownAccounts[account] == nil { policy.knownAccounts[account] = "in the store" }
+        }
+        return policy
+    }
+
+    /// A digest of everything analysis depends on besides the snapshot itself.
+    func settingsDigest(_ policy: DetectionPolicy) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var hasher = SHA256()
+        hasher.update(data: Data("roster-analysis-\(Self.analysisVersion)\n".utf8))
+        hasher.update(data: try encoder.encode(policy))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The ids of the stored analyses of `snapshots` under the current settings, analysing (and
+    /// storing) those that have none. `estates` may hold already-loaded content by scope.
+    func analysed(_ snapshots: [SnapshotInfo], estates: [String: Estate] = [:]) async throws -> [Int64] {
+        let scopes = try await store.latestSnapshots().map(\.scope)
+        let policy = effectivePolicy(scopes: scopes + snapshots.map(\.scope))
+        let digest = try settingsDigest(policy)
+        var ids: [Int64] = []
+        for snapshot in snapshots {
+            if let id = try await store.analysisId(snapshot: snapshot.id, settingsDigest: digest) {
+                ids.append(id)
+                continue
+            }
+            let estate: Estate
+            if let loaded = estates[snapshot.scope], loaded.observedAt == snapshot.observedAt {
+                estate = loaded
+            } else {
+                estate = try await store.estate(snapshot: snapshot.id)
+            }
+            let record = try Self.record(of: Analyzer.run([estate], policy: policy), snapshot: snapshot.id, settingsDigest: digest)
+            ids += try await store.saveAnalyses([record])
+        }
+        return ids
+    }
+
+    /// Analysis as the store keeps it.
+    static func record(of analysis: Analysis, snapshot: Int64, settingsDigest: String) throws -> AnalysisRecord {
+        let profiles = analysis.profiles.map { profile in
+            IdentityProfileRecord(
+                identity: profile.identity, credentials: profile.credentials, privilege: profile.privilege.level.description,
+                privilegeEvidence: profile.privilege.evidence, trustedBy: profile.trust.map(trustSentences), boundary: profile.boundary,
+                risk: profile.risk.value, riskFactors: profile.risk.factors, findingIds: profile.findings.map(\.id), observedAt: profile.observedAt,
+                idleDays: profile.idleDays)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return AnalysisRecord(
+            snapshotId: snapshot, settingsDigest: settingsDigest, profiles: profiles, findings: analysis.findings, edges: analysis.edges,
+            metrics: try encoder.encode(GovernanceMetrics.compute(analysis)))
+    }
+
+    static func trustSentences(_ trust: TrustAssessment) -> [String] {
+        var who: [String] = []
+        if let everyone = trust.everyone { who.append("EVERYONE: \(everyone)") }
+        who += trust.services.map { "service \($0)" }
+        who += trust.accounts.map { "account \($0.account) (\($0.principal))\($0.externalId ? " with ExternalId" : "")" }
+        who += trust.oidc.map { "OIDC \($0.provider)" + ($0.problem.map { ": \($0)" } ?? " scoped to \($0.scopedTo.joined(separator: ", "))") }
+        who += trust.saml.map { "SAML \($0)" }
+        return who
+    }
+}

@@ -50,6 +50,20 @@ public struct GlobalOptions: ParsableArguments {
         return format
     }
 
+    /// Runs `body`, which writes to the store; if the database did not exist before and `body`
+    /// fails, the file it created is removed, so a failed first import leaves nothing behind.
+    func removingNewDatabaseOnFailure<T>(_ body: () async throws -> T) async throws -> T {
+        let existed = FileManager.default.fileExists(atPath: db)
+        do {
+            return try await body()
+        } catch {
+            if !existed {
+                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            }
+            throw error
+        }
+    }
+
     /// The pipeline over the store, configured by the settings file and `overrides`.
     func service(writing: Bool = false, overrides: PolicyOptions? = nil) throws -> RosterService {
         let store = writing ? try openStore() : try openExistingStore()

@@ -24,6 +24,12 @@ public struct IdentityKind: OpenKind {
     public static let azureServicePrincipal: IdentityKind = "azure.service-principal"
     public static let azureManagedIdentity: IdentityKind = "azure.managed-identity"
     public static let kubernetesServiceAccount: IdentityKind = "kubernetes.service-account"
+
+    /// The kinds this build has named constants for.
+    public static let known: [IdentityKind] = [
+        .iamUser, .iamRole, .rootAccount, .accessKey, .serviceAccount, .apiKey, .oauthGrant, .workloadIdentity, .certificate, .pipelineCredential,
+        .gcpServiceAccount, .azureServicePrincipal, .azureManagedIdentity, .kubernetesServiceAccount,
+    ]
 }
 
 /// Whether a person or a machine uses an identity.

@@ -1,8 +1,8 @@
 import Crypto
-public import Foundation
-public import RosterAnalysis
-public import RosterModel
-public import RosterStore
+import Foundation
+import RosterAnalysis
+import RosterModel
+import RosterStore
 
 extension RosterService {
     /// The settings analysis depends on, with every scope in the store counted as a known

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import RosterAnalysis
 public import RosterConnectors
 public import RosterModel

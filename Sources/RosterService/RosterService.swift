@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import RosterAnalysis
-public import RosterConnectors
+import RosterConnectors
 public import RosterModel
 public import RosterStore
 

@@ -77,6 +77,7 @@ public struct RosterStore: SnapshotStore {
     // MARK: Snapshots
 
     public func save(_ items: [SnapshotInput]) async throws -> [SaveOutcome] {
+        for item in items { try Self.checkUnique(item.estate) }
         // Encoding and hashing happen before the transaction, on all cores.
         let prepared = try items.map { item -> (SnapshotInput, [EncodedObject]) in
             var sorted = item
@@ -86,6 +87,20 @@ public struct RosterStore: SnapshotStore {
         return try await write("the import") { db in
             try prepared.map { item, objects in try Self.save(item, objects: objects, in: db) }
         }
+    }
+
+    /// An estate naming two different things by one id is refused: which one is meant would be a guess.
+    private static func checkUnique(_ estate: Estate) throws {
+        func check<T>(_ values: [T], _ what: String, _ id: (T) -> String) throws {
+            var seen = Set<String>()
+            for value in values where !seen.insert(id(value)).inserted {
+                throw StoreError(.writeFailed, "the import was not saved (nothing was written): \(estate.scope) holds two \(what) with the id \(id(value).prefix(200))")
+            }
+        }
+        try check(estate.identities, "identities", \.id)
+        try check(estate.credentials, "credentials", \.id)
+        try check(estate.policies, "policies", \.id)
+        try check(estate.resources, "resources", \.id)
     }
 
     private static func save(_ item: SnapshotInput, objects: [EncodedObject], in db: Database) throws -> SaveOutcome {

@@ -1,4 +1,5 @@
 import Foundation
+import RosterAnalysis
 import RosterConnectors
 import RosterModel
 import Testing
@@ -68,7 +69,7 @@ struct AWSConnectorTests {
         #expect(user.environment == "prod")
         #expect(user.tags == ["owner": "data-platform@example.com", "env": "prod"])
         #expect(user.createdAt == utc("2025-01-10T09:00:00Z"))
-        #expect(user.permissionsBoundary == "arn:aws:iam::123456789012:policy/boundaries/data-boundary")
+        #expect(estate.boundary(of: user.id) == "arn:aws:iam::123456789012:policy/boundaries/data-boundary")
         #expect(user.managedBy == nil)
         #expect(user.console == ConsoleAccess(passwordEnabled: false, mfaActive: false))
     }
@@ -85,7 +86,7 @@ struct AWSConnectorTests {
         #expect(app.lastUsedDetail == "in us-east-1")
         #expect(app.usageTracked)
         #expect(app.environment == "staging")
-        #expect(app.trustPolicy?.statements.first?.principals == .only(PrincipalSet(service: ["ec2.amazonaws.com"])))
+        #expect(estate.trustPolicy(of: app.id)?.statements.first?.principals == .only(PrincipalSet(service: ["ec2.amazonaws.com"])))
         #expect(app.managedBy == nil)
         // And a role whose RoleLastUsed is empty is tracked and never used, and managed by AWS
         #expect(support.usageTracked)
@@ -102,17 +103,24 @@ struct AWSConnectorTests {
         #expect(resources["arn:aws:iam::123456789012:group/Admins"]?.type == "aws.iam.group")
         #expect(resources["arn:aws:iam::123456789012:group/Readers"]?.attributes["groupId"] == "AGPAQ3EXAMPLEREADERS")
         #expect(resources["arn:aws:iam::123456789012:instance-profile/app-ec2-profile"]?.type == "aws.iam.instance-profile")
-        // And membership, instance-profile and trust relations are links
-        let links = Set(estate.links)
-        let expected: Set<Link> = [
-            Link(fromId: Self.svcEtl, toId: "arn:aws:iam::123456789012:group/Readers", kind: .memberOf),
-            Link(fromId: "arn:aws:iam::123456789012:user/dana.lee", toId: "arn:aws:iam::123456789012:group/Admins", kind: .memberOf),
-            Link(fromId: "arn:aws:iam::123456789012:instance-profile/app-ec2-profile", toId: "arn:aws:iam::123456789012:role/app-ec2", kind: .carries),
-            Link(fromId: "service:ec2.amazonaws.com", toId: "arn:aws:iam::123456789012:role/app-ec2", kind: .canAssume),
-            Link(fromId: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", toId: "arn:aws:iam::123456789012:role/gha-deploy", kind: .canAssume),
-            Link(fromId: "arn:aws:iam::111122223333:root", toId: "arn:aws:iam::123456789012:role/vendor-audit", kind: .canAssume),
+        // And membership and instance profiles are edges the connector reads
+        let edges = Set(estate.edges.map { "\($0.from) \($0.kind) \($0.to) \($0.rule)" })
+        let expected: Set<String> = [
+            "\(Self.svcEtl) member-of arn:aws:iam::123456789012:group/Readers aws.import",
+            "arn:aws:iam::123456789012:user/dana.lee member-of arn:aws:iam::123456789012:group/Admins aws.import",
+            "arn:aws:iam::123456789012:instance-profile/app-ec2-profile carries arn:aws:iam::123456789012:role/app-ec2 aws.import",
         ]
-        #expect(expected.isSubset(of: links), "missing: \(expected.subtracting(links))")
+        #expect(expected.isSubset(of: edges), "missing: \(expected.subtracting(edges))")
+        // And trust becomes can-assume edges made by the aws.trust rule in analysis, each naming its statement
+        let trust = Analyzer.run([estate]).edges.filter { $0.kind == .canAssume }
+        let assumed = Set(trust.map { "\($0.from) \($0.to)" })
+        let expectedTrust: Set<String> = [
+            "service:ec2.amazonaws.com arn:aws:iam::123456789012:role/app-ec2",
+            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com arn:aws:iam::123456789012:role/gha-deploy",
+            "arn:aws:iam::111122223333:root arn:aws:iam::123456789012:role/vendor-audit",
+        ]
+        #expect(expectedTrust.isSubset(of: assumed), "missing: \(expectedTrust.subtracting(assumed))")
+        #expect(trust.allSatisfy { $0.rule == "aws.trust" && $0.statement?.policyId == "\($0.to)#trust" && !$0.reason.isEmpty })
     }
 
     @Test func mapsGrantsWithInlinePolicyIdsAndBoundaries() throws {
@@ -167,7 +175,9 @@ struct AWSConnectorTests {
         #expect(active.lastUsedDetail == "s3 in eu-west-1")
         #expect(active.usageTracked)
         #expect(active.preview == "AKIA…0001")
-        #expect(active.fingerprint?.count == 64)
+        // The fingerprint follows the model's scheme: the namespace, then SHA-256 of the key id
+        #expect(active.fingerprint == CredentialFingerprint(.awsAccessKeyId, of: "AKIAQ3EXAMPLEETL0001").description)
+        #expect(active.fingerprint?.hasPrefix("aws.access-key-id:sha256:") == true)
         // And key 0002 takes slot 2's use, matched by creation time rather than list position
         let inactive = try #require(keys["AKIAQ3EXAMPLEETL0002"])
         #expect(inactive.status == .inactive)
@@ -255,7 +265,7 @@ struct AWSConnectorTests {
         let managed = try #require(estate.policies.first { $0.name == "lambda-logs" })
         #expect(managed.document.statements.first?.actions == .only(["logs:CreateLogStream", "logs:PutLogEvents"]))
         let role = try #require(estate.identity(named: "lambda-orders"))
-        #expect(role.trustPolicy?.statements.first?.principals == .only(PrincipalSet(service: ["lambda.amazonaws.com"])))
+        #expect(estate.trustPolicy(of: role.id)?.statements.first?.principals == .only(PrincipalSet(service: ["lambda.amazonaws.com"])))
         #expect(role.nature == .machine)
         #expect(role.createdAt == utc("2025-05-05T05:10:00Z"))
         // And a capitalised Owner tag still names the owner

@@ -3,11 +3,12 @@ import Foundation
 import RosterAnalysis
 @testable import RosterCLI
 import RosterModel
+import RosterService
 import RosterStore
 import Testing
 
 struct CLIParsingTests {
-    @Test func findingsParsesFormatAndFailOn() throws {
+    @Test func findingsParsesFormatAndFailOn() async throws {
         // Given `roster findings --format json --fail-on none`
         // Then the options land in the command
         let command = try #require(try Roster.parseAsRoot(["findings", "--format", "json", "--fail-on", "none"]) as? FindingsCommand)
@@ -16,7 +17,7 @@ struct CLIParsingTests {
         #expect(command.severity == .info)
     }
 
-    @Test func findingsParsesFilters() throws {
+    @Test func findingsParsesFilters() async throws {
         // Given every findings filter, a rule given twice
         // Then each is parsed, repeatable ones as lists
         let command = try #require(try Roster.parseAsRoot([
@@ -59,7 +60,7 @@ struct CLIParsingTests {
         }
     }
 
-    @Test func inventoryParsesItsFilters() throws {
+    @Test func inventoryParsesItsFilters() async throws {
         // Given every inventory filter
         // Then the model enums parse from their raw values
         let command = try #require(try Roster.parseAsRoot([
@@ -74,7 +75,7 @@ struct CLIParsingTests {
         #expect(command.global.format == .csv)
     }
 
-    @Test func importParsesPathsAndOptions() throws {
+    @Test func importParsesPathsAndOptions() async throws {
         // Given an import with a directory, a named report, a date and a known account
         // Then each reaches the command
         let command = try #require(try Roster.parseAsRoot([
@@ -87,7 +88,7 @@ struct CLIParsingTests {
         #expect(command.global.db == "/tmp/x.db")
     }
 
-    @Test func otherCommandsParse() throws {
+    @Test func otherCommandsParse() async throws {
         // Given each remaining subcommand
         // Then it parses to its command type
         #expect(try Roster.parseAsRoot(["show", "svc-etl", "--format", "json"]) is ShowCommand)
@@ -98,7 +99,7 @@ struct CLIParsingTests {
         #expect(try Roster.parseAsRoot(["rules", "--format", "json"]) is RulesCommand)
     }
 
-    @Test func policyOptionsOverrideTheSettings() throws {
+    @Test func policyOptionsOverrideTheSettings() async throws {
         // Given thresholds and a known account on the command line
         let options = try PolicyOptions.parse(["--max-key-age", "30", "--unused-days", "45", "--known-account", "444455556666=CloudHealth"])
         // When they are applied to the defaults
@@ -112,7 +113,7 @@ struct CLIParsingTests {
         #expect(throws: ValidationError.self) { try PolicyOptions.parse(["--max-key-age", "0"]).apply(to: .default) }
     }
 
-    @Test func settingsFileLoadsOverTheDefaults() throws {
+    @Test func settingsFileLoadsOverTheDefaults() async throws {
         // Given the example settings file
         let policy = try GlobalOptions.parse(["--config", Fixture.acmeSettings]).loadPolicy()
         // Then its known accounts are loaded and the rest keeps its values
@@ -130,14 +131,14 @@ struct CLIImportTests {
         defer { workspace.cleanUp() }
         // Given the small estate imported once
         try await runRoster(["import", "aws", Fixture.path("small-estate")] + workspace.options)
-        let first = try RosterStore.open(at: workspace.db).snapshots(scope: nil)
+        let first = try await RosterStore.open(at: workspace.db).snapshots(scope: nil)
         #expect(first.map(\.scope) == ["aws:123456789012"])
         #expect(first.first?.identityCount == 10)
         #expect(first.first?.observedAt == utc("2025-11-20T08:00:00Z"))
         // When the same files are imported again
         try await runRoster(["import", "aws", Fixture.path("small-estate")] + workspace.options)
         // Then nothing new is stored
-        #expect(try RosterStore.open(at: workspace.db).snapshots(scope: nil) == first)
+        #expect(try await RosterStore.open(at: workspace.db).snapshots(scope: nil) == first)
     }
 
     @Test func aFailedImportLeavesTheDatabaseAsItWas() async throws {
@@ -145,12 +146,12 @@ struct CLIImportTests {
         defer { workspace.cleanUp() }
         // Given a database holding one snapshot
         try await runRoster(["import", "aws", Fixture.path("small-estate")] + workspace.options)
-        let before = try RosterStore.open(at: workspace.db).snapshots(scope: nil)
+        let before = try await RosterStore.open(at: workspace.db).snapshots(scope: nil)
         // When a good, changed export is imported together with a truncated file
         let code = await exitCode(of: ["import", "aws", Fixture.path("raw-api"), Fixture.path("bad/truncated.json"), "--as-of", "2025-11-20"] + workspace.options)
         // Then the command fails with "bad input" and the snapshots are unchanged
         #expect(code == 2)
-        #expect(try RosterStore.open(at: workspace.db).snapshots(scope: nil) == before)
+        #expect(try await RosterStore.open(at: workspace.db).snapshots(scope: nil) == before)
     }
 
     @Test func aFailedFirstImportCreatesNoDatabase() async throws {
@@ -179,12 +180,12 @@ struct CLIImportTests {
         // Given account A's role trusting a role in account B, both imported in one run
         try await runRoster(["import", "aws", Fixture.path("two-accounts"), "--as-of", "2025-11-20"] + workspace.options)
         let store = try RosterStore.open(at: workspace.db)
-        let a = try #require(try store.snapshots(scope: "aws:100000000001").first)
+        let a = try #require(try await store.snapshots(scope: "aws:100000000001").first)
         // Then analysing the store's estates together does not call B unknown
-        let estates = try store.latestSnapshots().map { try store.estate(snapshot: $0.id) }
+        let estates = try await store.latestSnapshots().asyncMap { try await store.estate(snapshot: $0.id) }
         #expect(!Analyzer.run(estates).ruleIds(on: "ops-from-b").contains("aws.role.trust-unknown-account"))
         // And the findings stored with A's snapshot (which `roster diff` compares) agree
-        let stored = try store.findings(snapshot: a.id).filter { $0.identityName == "ops-from-b" }.map(\.ruleId)
+        let stored = try await store.testFindings(snapshot: a.id).filter { $0.identityName == "ops-from-b" }.map(\.ruleId)
         #expect(!stored.contains("aws.role.trust-unknown-account"))
     }
 
@@ -196,16 +197,16 @@ struct CLIImportTests {
         try await runRoster(["import", "aws", Fixture.path("two-accounts/account-a-authorization-details.json"), "--as-of", "2025-11-20"] + workspace.options)
         // Then the findings stored with A's snapshot do not call B unknown
         let store = try RosterStore.open(at: workspace.db)
-        let a = try #require(try store.snapshots(scope: "aws:100000000001").first)
-        let stored = try store.findings(snapshot: a.id).filter { $0.identityName == "ops-from-b" }.map(\.ruleId)
+        let a = try #require(try await store.snapshots(scope: "aws:100000000001").first)
+        let stored = try await store.testFindings(snapshot: a.id).filter { $0.identityName == "ops-from-b" }.map(\.ruleId)
         #expect(!stored.contains("aws.role.trust-unknown-account"))
         // And an account nobody imported is still unknown
         let alone = try CLIWorkspace()
         defer { alone.cleanUp() }
         try await runRoster(["import", "aws", Fixture.path("two-accounts/account-a-authorization-details.json"), "--as-of", "2025-11-20"] + alone.options)
         let aloneStore = try RosterStore.open(at: alone.db)
-        let onlyA = try #require(try aloneStore.snapshots(scope: nil).first)
-        #expect(try aloneStore.findings(snapshot: onlyA.id).contains { $0.ruleId == "aws.role.trust-unknown-account" && $0.identityName == "ops-from-b" })
+        let onlyA = try #require(try await aloneStore.snapshots(scope: nil).first)
+        #expect(try await aloneStore.testFindings(snapshot: onlyA.id).contains { $0.ruleId == "aws.role.trust-unknown-account" && $0.identityName == "ops-from-b" })
     }
 }
 
@@ -222,10 +223,11 @@ struct CLICommandTests {
         defer { workspace.cleanUp() }
         // Given the example imported through the CLI with its settings
         let store = try RosterStore.open(at: workspace.db)
-        let snapshot = try #require(try store.snapshots(scope: nil).first)
+        let snapshot = try #require(try await store.snapshots(scope: nil).first)
         #expect(snapshot.scope == "aws:210987654321")
         // Then the findings stored with the snapshot are the planted ones, and none on the healthy identities
-        let stored = Dictionary(grouping: try store.findings(snapshot: snapshot.id), by: \.identityName).mapValues { Set($0.map(\.ruleId)) }
+        let settings = try JSONDecoder().decode(DetectionPolicy.self, from: Data(contentsOf: URL(fileURLWithPath: Fixture.acmeSettings)))
+        let stored = Dictionary(grouping: try await store.testFindings(snapshot: snapshot.id, policy: settings), by: \.identityName).mapValues { Set($0.map(\.ruleId)) }
         for (name, rules) in ExampleEstateTests.risky {
             #expect(rules.isSubset(of: stored[name] ?? []), "\(name): \(stored[name] ?? [])")
         }
@@ -250,16 +252,18 @@ struct CLICommandTests {
         defer { workspace.cleanUp() }
         // Given the example estate loaded the way `findings` loads it
         let global = try GlobalOptions.parse(workspace.options)
-        let ws = try Workspace.load(global, policy: try global.loadPolicy())
-        let records = ws.analysis.profiles.flatMap { p in p.findings.map { JSONOutput.FindingRecord($0, profile: p) } }
+        let service = try global.service()
+        let view = try await service.view()
+        let stored = try await service.findings(FindingQuery(analyses: view.analyses))
+        let records = stored.map(JSONOutput.FindingRecord.init)
         // When they are rendered as `findings --format json` renders them
         let json = try JSONOutput.encode(records)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
         // Then every object has the documented keys
-        #expect(array.count == ws.analysis.findings.count)
+        #expect(array.count == stored.count)
         #expect(!array.isEmpty)
         for object in array {
-            for key in ["ruleId", "severity", "title", "identity", "evidence", "remediation", "owasp"] {
+            for key in ["id", "ruleId", "severity", "title", "identity", "evidence", "remediation", "owasp"] {
                 #expect(object[key] != nil, "missing \(key)")
             }
             let identity = try #require(object["identity"] as? [String: Any])

@@ -210,7 +210,6 @@ struct PrivilegeAnalysisTests {
             b.attach(Policies.administratorAccess, to: id)
             b.addPolicy(Policies.s3AndLogsBoundary)
             b.estate.grants.append(Grant(subjectId: id, policyId: Policies.s3AndLogsBoundary.id, via: .boundary))
-            b.estate.identities[0].permissionsBoundary = Policies.s3AndLogsBoundary.id
         }
         #expect(result.level == .write)
     }

@@ -13,13 +13,13 @@ struct ReimportTests {
         let workspace = try CLIWorkspace()
         defer { workspace.cleanUp() }
         try await runRoster(["import", "aws", Self.example] + workspace.options)
-        let first = try RosterStore.open(at: workspace.db).snapshots(scope: nil)
+        let first = try await RosterStore.open(at: workspace.db).snapshots(scope: nil)
         #expect(first.count == 1)
         #expect(first.first?.inputDigest != nil)
         // When the same files are imported again
         try await runRoster(["import", "aws", Self.example] + workspace.options)
         // Then nothing is stored
-        #expect(try RosterStore.open(at: workspace.db).snapshots(scope: nil).count == 1)
+        #expect(try await RosterStore.open(at: workspace.db).snapshots(scope: nil).count == 1)
 
         // And when other content for the same account comes in between, the first files are new again
         let changed = workspace.dir.appendingPathComponent("changed")
@@ -29,6 +29,6 @@ struct ReimportTests {
         try text.write(to: details, atomically: true, encoding: .utf8)
         try await runRoster(["import", "aws", changed.path] + workspace.options)
         try await runRoster(["import", "aws", Self.example] + workspace.options)
-        #expect(try RosterStore.open(at: workspace.db).snapshots(scope: nil).count == 3)
+        #expect(try await RosterStore.open(at: workspace.db).snapshots(scope: nil).count == 3)
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import RosterAnalysis
 @testable import RosterConnectors
 import RosterModel
+import RosterService
+import RosterStore
 
 /// Where the connector fixtures and the bundled example live, found from this file's path
 /// (not from bundle resources, so `swift test` needs no resource declarations).
@@ -146,7 +148,7 @@ struct EstateBuilder: Sendable {
             tags: tags ?? (owner.map { ["owner": $0] } ?? [:]), createdAt: daysAgo(createdDaysAgo, from: estate.observedAt),
             lastUsedAt: lastUsedDaysAgo.map { daysAgo($0, from: estate.observedAt) }, usageTracked: true, nature: nature,
             natureReason: nature == .machine ? "no console password: it can only sign in programmatically" : "console password with MFA",
-            console: console, permissionsBoundary: boundary?.id), boundary: boundary)
+            console: console), boundary: boundary)
         return id
     }
 
@@ -166,7 +168,10 @@ struct EstateBuilder: Sendable {
             id: id, provider: .aws, kind: .iamRole, name: name, account: account, path: path, owner: owner,
             tags: owner.map { ["owner": $0] } ?? [:], createdAt: daysAgo(createdDaysAgo, from: estate.observedAt),
             lastUsedAt: lastUsedDaysAgo.map { daysAgo($0, from: estate.observedAt) }, usageTracked: true, nature: nature,
-            natureReason: "assumed by workloads", trustPolicy: try policyDocument(trust), managedBy: managedBy), boundary: nil)
+            natureReason: "assumed by workloads", managedBy: managedBy), boundary: nil)
+        let trustId = "\(id)#trust"
+        addPolicy(Policy(id: trustId, name: "\(name) trust policy", kind: .trust, document: try policyDocument(trust)))
+        estate.grants.append(Grant(subjectId: id, policyId: trustId, via: .trust))
         return id
     }
 
@@ -207,7 +212,7 @@ struct EstateBuilder: Sendable {
         let id = "arn:aws:iam::\(account):group/\(name)"
         estate.resources.append(Resource(id: id, provider: .aws, type: "aws.iam.group", name: name, account: account))
         for policy in policies { attach(policy, to: id) }
-        for member in members { estate.links.append(Link(fromId: member, toId: id, kind: .memberOf)) }
+        for member in members { estate.edges.append(Edge(from: member, to: id, kind: .memberOf, rule: "aws.import")) }
         return id
     }
 
@@ -236,5 +241,54 @@ extension Analysis {
 
 extension Estate {
     func identity(named name: String) -> Identity? { identities.first { $0.name == name } }
+
+    /// The trust policy document granted to `identityId`, if any.
+    func trustPolicy(of identityId: String) -> PolicyDocument? {
+        grants.first { $0.subjectId == identityId && $0.via == .trust }.flatMap { g in policies.first { $0.id == g.policyId } }?.awsDocument
+    }
+
+    /// The id of the permissions boundary granted to `identityId`, if any.
+    func boundary(of identityId: String) -> String? { grants.first { $0.subjectId == identityId && $0.via == .boundary }?.policyId }
     func credentials(of identityId: String) -> [Credential] { credentials.filter { $0.identityId == identityId } }
+}
+
+extension Policy {
+    /// The AWS document of a policy the test knows to be AWS.
+    var document: PolicyDocument {
+        guard let document = awsDocument else { fatalError("\(id) is not an AWS policy") }
+        return document
+    }
+}
+
+extension RosterStore {
+    /// The stored analysis' findings of one snapshot (analysing it once, as a read would, under `policy`).
+    func testFindings(snapshot: Int64, policy: DetectionPolicy = .default) async throws -> [Finding] {
+        let service = RosterService(store: self, configuration: .init(policy: policy))
+        let view = try await service.view(snapshot: snapshot)
+        return try await service.findings(FindingQuery(analyses: view.analyses)).map(\.finding)
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for element in self { out.append(try await transform(element)) }
+        return out
+    }
+}
+
+extension RosterStore {
+    /// Stores `findings` as the analysis of `snapshot` and reads them back through the store's query.
+    func storeAndReadFindings(_ findings: [Finding], snapshot: Int64) async throws -> [Finding] {
+        let ids = try await saveAnalyses([AnalysisRecord(
+            snapshotId: snapshot, settingsDigest: "test", profiles: [], findings: findings, edges: [], metrics: Data("{}".utf8))])
+        return try await self.findings(FindingQuery(analyses: ids)).map(\.finding)
+    }
+}
+
+/// Runs async `body` with a temporary directory that is deleted afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    let dir = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    return try await body(dir)
 }

@@ -82,7 +82,7 @@ struct CollectAWSCommand: AsyncParsableCommand {
         }
         timings.mark("collect and map")
         let source = "collect aws \(endpointURL ?? profile.map { "profile \($0)" } ?? "default credentials")"
-        try await reportingErrors {
+        try await reportingErrors { try await global.removingNewDatabaseOnFailure {
             let report = try await service.ingest(result, source: source, inputDigest: nil, replace: replace) { step, done, total in
                 progress.update(step, done: done, total: total)
             }
@@ -90,6 +90,6 @@ struct CollectAWSCommand: AsyncParsableCommand {
             progress.finish()
             for warning in report.warnings { Terminal.warning(warning) }
             try ImportSummary(format: global.format).print(report, what: "Collected \(Format.count(report.outcomes.count, "account"))")
-        }
+        } }
     }
 }

@@ -102,8 +102,7 @@ struct DiffCommand: AsyncParsableCommand {
             }
             let records = reports.map { report in
                 let (pair, d) = (report.pair, report.diff)
-                return
-                Record(
+                return Record(
                     scope: pair.new.scope, from: pair.old.id, to: pair.new.id, addedIdentities: d.addedIdentities.map(\.id),
                     removedIdentities: d.removedIdentities.map(\.id),
                     changedIdentities: d.changedIdentities.map { ["id": $0.id, "name": $0.name, "fields": $0.fields.joined(separator: ", ")] },

@@ -50,7 +50,11 @@ struct ImportAWSCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors { try await global.removingNewDatabaseOnFailure { try await importFiles() } }
+    }
+
+    private func importFiles() async throws {
+        do {
             let format = try global.tabular()
             var asOfDate: Date?
             if let asOf {

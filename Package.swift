@@ -73,5 +73,11 @@ let package = Package(
             path: "Tests/RosterTests",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "RosterAnalysisTests",
+            dependencies: ["RosterModel", "RosterConnectors", "RosterAnalysis"],
+            path: "Tests/RosterAnalysisTests",
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -79,5 +79,11 @@ let package = Package(
             path: "Tests/RosterTests",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "RosterAnalysisTests",
+            dependencies: ["RosterModel", "RosterConnectors", "RosterAnalysis"],
+            path: "Tests/RosterAnalysisTests",
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -48,19 +48,8 @@ public enum Analyzer {
         for account in index.accounts where known[account] == nil { known[account] = "in the store" }
         var profiles: [IdentityProfile] = []
         profiles.reserveCapacity(index.identities.count)
-        // Identities in large estates share a few policy sets: assess each set once.
-        var privileges: [String: PrivilegeAssessment] = [:]
-        func privilege(of identity: Identity) -> PrivilegeAssessment {
-            guard identity.kind != .rootAccount else { return PrivilegeAnalysis.assess(identity, in: index) }
-            let granted = index.permissionPolicies(of: identity)
-            let boundary = index.boundary(of: identity)
-            let mfa = PolicyEvaluator.MFAContext.typical(for: identity)
-            let key = granted.map { "\($0.policy.id)\u{1F}\($0.via)" }.joined(separator: "\u{1E}") + "\u{1D}\(boundary?.id ?? "")\(mfa)"
-            if let cached = privileges[key] { return cached }
-            let assessed = PrivilegeAnalysis.assess(granted: granted, boundary: boundary, mfa: mfa)
-            privileges[key] = assessed
-            return assessed
-        }
+        // Shares work between identities with the same policies, and finds one-step escalation to admin.
+        let privileges = PrivilegeAnalysis.assessAll(index)
         var edges: [Edge] = []
         for identity in index.identities {
             let trustPolicy = index.trustPolicy(of: identity)
@@ -68,7 +57,7 @@ public enum Analyzer {
             let credentials = index.credentials(of: identity)
             let subject = Subject(
                 identity: identity, credentials: credentials, now: index.now(for: identity),
-                privilege: privilege(of: identity),
+                privilege: privileges[identity.id] ?? PrivilegeAnalysis.directAssessment(identity, in: index),
                 trust: trustPolicy?.awsDocument.map(TrustAnalysis.assess), knownAccounts: known)
             var findings: [Finding] = []
             for detector in detectors { findings += detector.findings(for: subject, policy: policy) }

@@ -65,6 +65,14 @@ public struct EstateIndex: Sendable {
 
     /// The policies that grant the identity permissions (attached, inline and through its groups), with how each applies.
     public func permissionPolicies(of identity: Identity) -> [(policy: Policy, via: String)] {
+        permissionPolicySet(of: identity).granted
+    }
+
+    /// The identity's granting policies, with the ids of those attached (to it or its groups) but absent from the estate.
+    ///
+    /// A missing policy may grant anything, so analysis reports the identity's privilege as unknown rather than judging
+    /// it by the policies that are there.
+    public func permissionPolicySet(of identity: Identity) -> (granted: [(policy: Policy, via: String)], missing: [String]) {
         var out: [(Policy, String)] = []
         var missing: [String] = []
         func add(_ subject: String, label: (Grant) -> String) {
@@ -77,7 +85,14 @@ public struct EstateIndex: Sendable {
             let name = resourcesById[group]?.name ?? group
             add(group) { _ in "via group \(name)" }
         }
-        return out
+        return (out, Array(Set(missing)).sorted())
+    }
+
+    /// The ids of managed policies attached to the identity or to its groups, whether or not the estate holds them.
+    public func attachedPolicyIds(of identity: Identity) -> [String] {
+        let subjects = [identity.id] + (groupsByMember[identity.id] ?? [])
+        let ids = subjects.flatMap { grantsBySubject[$0] ?? [] }.filter { $0.via == .attached }.map(\.policyId)
+        return Array(Set(ids)).sorted()
     }
 
     /// The permissions boundary, when the identity has one and its document is known.

@@ -109,6 +109,18 @@ let detectorCases: [String: DetectorCase] = [
             b.user("svc-jenkins", console: ConsoleAccess(passwordEnabled: false, mfaActive: false))
             return b
         }),
+    "aws.user.console-without-mfa": DetectorCase(
+        identity: "dana.lee", severity: .high, owasp: .nhi4InsecureAuthentication, evidence: "console password enabled, no MFA device active",
+        risky: {
+            var b = EstateBuilder()
+            b.user("dana.lee", nature: .human, console: ConsoleAccess(passwordEnabled: true, mfaActive: false, passwordLastUsedAt: daysAgo(2)))
+            return b
+        },
+        healthy: {
+            var b = EstateBuilder()
+            b.user("dana.lee", nature: .human, console: ConsoleAccess(passwordEnabled: true, mfaActive: true, passwordLastUsedAt: daysAgo(2)))
+            return b
+        }),
     "aws.access-key.not-rotated": DetectorCase(
         identity: "ci-deploy", severity: .high, owasp: .nhi7LongLivedSecrets, evidence: "400 days old (limit 90)",
         risky: {
@@ -154,7 +166,7 @@ let detectorCases: [String: DetectorCase] = [
             return b
         }),
     "nhi.unused": DetectorCase(
-        identity: "svc-old-crawler", severity: .medium, owasp: .nhi1ImproperOffboarding, evidence: "150 days before 2025-11-20",
+        identity: "svc-old-crawler", severity: .high, owasp: .nhi1ImproperOffboarding, evidence: "150 days before 2025-11-20",
         risky: {
             var b = EstateBuilder()
             b.user("svc-old-crawler", createdDaysAgo: 400, lastUsedDaysAgo: 150)
@@ -253,11 +265,11 @@ struct DetectorTests {
         // Then it is too old under the default 90 days, and fine under a 120-day policy
         #expect(b.analyse().ruleIds(on: "svc-a").contains("aws.access-key.not-rotated"))
         #expect(!b.analyse(DetectionPolicy(maxKeyAgeDays: 120)).ruleIds(on: "svc-a").contains("aws.access-key.not-rotated"))
-        // And "unused" follows unusedDays
+        // And "unused" follows the staleness tiers: 45 idle days is the 30-day tier (low) by default, nothing under tiers from 60
         var idle = EstateBuilder()
         idle.user("svc-idle", lastUsedDaysAgo: 45)
-        #expect(idle.analyse().ruleIds(on: "svc-idle").isEmpty)
-        #expect(idle.analyse(DetectionPolicy(unusedDays: 30)).ruleIds(on: "svc-idle") == ["nhi.unused"])
+        #expect(idle.analyse().findings(on: "svc-idle").map { "\($0.ruleId) \($0.severity)" } == ["nhi.unused low"])
+        #expect(idle.analyse(DetectionPolicy(unusedDays: 120, staleTiers: [60, 90, 120])).ruleIds(on: "svc-idle").isEmpty)
     }
 
     @Test func removingADetectorRemovesItsFindings() throws {

@@ -45,7 +45,7 @@ public struct Detector: Sendable, Identifiable {
     public func findings(for subject: Subject, policy: DetectionPolicy) -> [Finding] {
         evaluate(subject, policy).map {
             Finding(
-                ruleId: id, severity: severity, title: title, owasp: owasp, identityId: subject.identity.id,
+                ruleId: id, severity: $0.severity ?? severity, title: title, owasp: owasp, identityId: subject.identity.id,
                 identityName: subject.identity.name, credentialId: $0.credentialId, evidence: $0.evidence, remediation: remediation)
         }
     }
@@ -55,10 +55,14 @@ public struct Detector: Sendable, Identifiable {
 public struct Hit: Sendable {
     public var evidence: [String]
     public var credentialId: String?
+    /// The severity of this one hit, when it depends on how bad the case is (an unused identity's
+    /// staleness tier); nil for the detector's own. The finding id does not depend on it.
+    public var severity: Severity?
 
-    public init(_ evidence: [String], credentialId: String? = nil) {
+    public init(_ evidence: [String], credentialId: String? = nil, severity: Severity? = nil) {
         self.evidence = evidence
         self.credentialId = credentialId
+        self.severity = severity
     }
 }
 

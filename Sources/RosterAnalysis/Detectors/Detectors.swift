@@ -9,6 +9,7 @@ public enum Detectors {
         roleOIDCUnscoped,
         roleTrustsUnknownAccount,
         consolePasswordOnNHI,
+        consoleWithoutMFA,
         accessKeyNotRotated,
         accessKeyNeverUsed,
         twoActiveAccessKeys,

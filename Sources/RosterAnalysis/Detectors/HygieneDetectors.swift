@@ -32,6 +32,28 @@ extension Detectors {
             ])]
         })
 
+    /// Severity high: a password without MFA is one phished or reused password from console access
+    /// (CIS AWS Foundations 1.10 for users, 1.5 for the root user); it is not critical because the
+    /// password alone does not say how much the identity may do, which risk scoring weighs.
+    public static let consoleWithoutMFA = Detector(
+        id: "aws.user.console-without-mfa",
+        title: "Console password without MFA",
+        severity: .high,
+        owasp: .nhi4InsecureAuthentication,
+        summary: "A person's (or unclassified) identity that signs in to the console with a password alone. "
+            + "A machine identity with a password is reported as aws.nhi.console-password instead, never both.",
+        remediation: "Enable MFA for the user (or require it with a policy that denies everything without aws:MultiFactorAuthPresent); "
+            + "better, move people to federated sign-in (IAM Identity Center) and delete the IAM password.",
+        evaluate: { subject, _ in
+            let identity = subject.identity
+            guard identity.nature != .machine, let console = identity.console, console.passwordEnabled, !console.mfaActive else { return [] }
+            return [Hit([
+                "console password enabled, no MFA device active",
+                "password last used \(Say.date(console.passwordLastUsedAt))",
+                identity.natureReason.isEmpty ? "classified as \(identity.nature.rawValue)" : "classified as \(identity.nature.rawValue): \(identity.natureReason)",
+            ])]
+        })
+
     public static let rootAccessKeys = Detector(
         id: "aws.root.access-keys",
         title: "Root user has access keys",

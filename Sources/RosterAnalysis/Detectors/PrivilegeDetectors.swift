@@ -7,14 +7,15 @@ extension Detectors {
         title: "Machine identity has administrator access",
         severity: .critical,
         owasp: .nhi5OverprivilegedNHI,
-        summary: "A machine identity whose policies, after denies and its permissions boundary, allow every action on every resource, "
-            + "or let it rewrite IAM and so grant itself anything.",
+        summary: "A machine (or unclassified) identity whose policies, after denies and its permissions boundary, allow every action "
+            + "on every resource, or let it rewrite its own permissions or take over an administrator in one IAM call.",
         remediation: "Replace the broad policy with one listing the actions and resources the workload uses "
             + "(IAM Access Analyzer can generate it from CloudTrail), or add a permissions boundary.",
         evaluate: { subject, _ in
+            // Unclassified identities count as NHIs here as in inventory and metrics (IdentityNature.isNonHuman):
+            // an admin role that only other accounts' principals assume is exactly what NHI governance must see.
             guard subject.isGovernedNHI, subject.privilege.level == .admin else { return [] }
-            // An unclassified role might be a people's role; only call it an NHI when it is a user or clearly machine-used.
-            guard subject.identity.nature == .machine || subject.identity.kind == .iamUser else { return [] }
-            return [Hit(subject.privilege.evidence + ["classified as a machine identity: \(subject.identity.natureReason)"])]
+            let nature = subject.identity.nature == .machine ? "classified as a machine identity" : "not known to be used by people"
+            return [Hit(subject.privilege.evidence + ["\(nature): \(subject.identity.natureReason)"])]
         })
 }

@@ -6,27 +6,28 @@ extension Detectors {
     public static let unusedIdentity = Detector(
         id: "nhi.unused",
         title: "Machine identity unused",
-        severity: .medium,
+        severity: .high,
         owasp: .nhi1ImproperOffboarding,
-        summary: "A machine identity with no recorded use for `unusedDays` (default 90) days, or never used since it was created that long ago.",
+        summary: "A machine identity with no recorded use (or never used since creation) for the lowest of `staleTiers` (default 30, 60, 90) days; "
+            + "severity rises with the tier, to high from `unusedDays` (default 90). The finding keeps its id as it crosses tiers.",
         remediation: "Confirm with the owner that nothing depends on it, then disable its credentials and delete it; "
             + "if it is needed only occasionally, replace standing credentials with a role assumed on demand.",
         evaluate: { subject, policy in
             let identity = subject.identity
             guard subject.isGovernedNHI, identity.usageTracked else { return [] }
+            let idle: Int
+            let fact: String
             if let last = identity.lastUsedAt {
-                let idle = subject.days(since: last)
-                guard idle >= policy.unusedDays else { return [] }
-                return [Hit([
-                    "last used \(Say.date(last)) (\(Say.days(idle)) before \(Say.date(subject.now)); limit \(policy.unusedDays))"
-                        + (identity.lastUsedDetail.map { ", \($0)" } ?? ""),
-                ])]
+                idle = subject.days(since: last)
+                fact = "last used \(Say.date(last)) (\(Say.days(idle)) before \(Say.date(subject.now)))" + (identity.lastUsedDetail.map { ", \($0)" } ?? "")
+            } else {
+                guard let created = identity.createdAt else { return [] }
+                idle = subject.days(since: created)
+                let window = identity.kind == .iamRole && idle > 400 ? " (AWS tracks role use for 400 days)" : ""
+                fact = "never used\(window); created \(Say.date(created)), \(Say.days(idle)) ago"
             }
-            guard let created = identity.createdAt else { return [] }
-            let age = subject.days(since: created)
-            guard age >= policy.unusedDays else { return [] }
-            let window = identity.kind == .iamRole && age > 400 ? " (AWS tracks role use for 400 days)" : ""
-            return [Hit(["never used\(window); created \(Say.date(created)), \(Say.days(age)) ago"])]
+            guard let tier = policy.staleTier(idleDays: idle) else { return [] }
+            return [Hit([fact, "unused for \(tier.days)+ days (tiers \(policy.unusedTiers.map(String.init).joined(separator: "/")))"], severity: tier.severity)]
         })
 
     public static let accessKeyNeverUsed = Detector(

@@ -1,4 +1,5 @@
 public import RosterModel
+import Foundation
 
 /// Decides whether identity-based policies allow a request, following AWS's documented order:
 /// an explicit deny wins; otherwise an allow in the identity's policies is needed, and, when
@@ -10,6 +11,10 @@ public import RosterModel
 /// with one exception: conditions on `aws:MultiFactorAuthPresent` are decided for machine
 /// callers, which sign requests with access keys and never present MFA.
 /// SCPs and resource-based policies are not in IAM exports and are not considered.
+///
+/// Policy variables in `Resource` (`arn:aws:iam::*:user/${aws:username}`) are replaced with the
+/// caller's values from `variables`; as AWS documents, a variable whose key the request does not
+/// carry (`aws:username` for a role) cannot be resolved and the pattern matches nothing.
 ///
 /// For example:
 /// ```swift
@@ -44,11 +49,20 @@ public struct PolicyEvaluator: Sendable {
     let statements: [PolicyStatement]
     let boundary: [PolicyStatement]?
     let mfa: MFAContext
+    /// Policy variables the caller's requests carry, by lowercased key (`aws:username`).
+    let variables: [String: String]
 
-    public init(policies: [Policy], boundary: Policy?, mfa: MFAContext) {
+    /// - Parameter variables: values of policy variables, by key (`["aws:username": "deploy"]`).
+    public init(policies: [Policy], boundary: Policy?, mfa: MFAContext, variables: [String: String] = [:]) {
         self.statements = policies.flatMap(\.awsStatements)
         self.boundary = boundary?.awsStatements
         self.mfa = mfa
+        self.variables = Dictionary(variables.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The policy variables AWS puts in an identity's own requests: `aws:username` for IAM users only.
+    public static func variables(for identity: Identity) -> [String: String] {
+        identity.kind == .iamUser ? ["aws:username": identity.name] : [:]
     }
 
     /// - Parameter callerUsesMFA: true for a session after MFA, false for long-term access keys.
@@ -71,7 +85,7 @@ public struct PolicyEvaluator: Sendable {
 
     private func decide(_ statements: [PolicyStatement], action: String, resource: String) -> Decision {
         var allowed: Decision = .implicitlyDenied
-        for statement in statements where statement.coversAction(action) && statement.coversResource(resource) {
+        for statement in statements where statement.coversAction(action) && statement.coversResource(resource, variables: variables) {
             switch conditionOutcome(statement) {
             case .never: continue
             case .always:
@@ -126,11 +140,53 @@ public struct PolicyEvaluator: Sendable {
 
 extension PolicyStatement {
     /// Whether the statement's Resource element covers `resource` (case-sensitive ARN matching).
-    public func coversResource(_ resource: String) -> Bool {
-        switch resources {
-        case .only(let patterns): patterns.contains { Wildcard.matches($0, resource, caseInsensitive: false) }
-        case .except(let patterns): !patterns.contains { Wildcard.matches($0, resource, caseInsensitive: false) }
-        case nil: true
+    public func coversResource(_ resource: String) -> Bool { coversResource(resource, variables: [:]) }
+
+    /// Whether the Resource element covers `resource` once policy variables are replaced by
+    /// `variables` (lowercased keys); a pattern with a variable that has no value matches nothing.
+    func coversResource(_ resource: String, variables: [String: String]) -> Bool {
+        func matches(_ pattern: String) -> Bool {
+            guard pattern.contains("${") else { return Wildcard.matches(pattern, resource, caseInsensitive: false) }
+            guard let resolved = PolicyVariables.resolve(pattern, variables) else { return false }
+            return Wildcard.matches(resolved, resource, caseInsensitive: false)
         }
+        switch resources {
+        case .only(let patterns): return patterns.contains(where: matches)
+        case .except(let patterns): return !patterns.contains(where: matches)
+        case nil: return true
+        }
+    }
+}
+
+/// Substitution of `${key}` policy variables, with AWS's escapes `${*}`, `${?}` and `${$}` for
+/// the literal characters.
+enum PolicyVariables {
+    /// `pattern` with its variables replaced, or nil when one has no value.
+    static func resolve(_ pattern: String, _ variables: [String: String]) -> String? {
+        var out = ""
+        var rest = Substring(pattern)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { return out + rest[start.lowerBound...] }
+            let key = rest[start.upperBound..<end]
+            switch key {
+            // A literal * or ? must not act as a wildcard; no value of ours contains them, so "no match" is the safe reading.
+            case "*", "?": return nil
+            case "$": out += "$"
+            default:
+                // `${aws:username, 'default'}` carries a default value.
+                let parts = key.split(separator: ",", maxSplits: 1)
+                let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+                if let value = variables[name] {
+                    out += value
+                } else if parts.count == 2 {
+                    out += parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+                } else {
+                    return nil
+                }
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
     }
 }

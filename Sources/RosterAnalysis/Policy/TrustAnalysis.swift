@@ -50,7 +50,7 @@ public enum TrustAnalysis {
             case .allExcept:
                 result.everyone = "NotPrincipal with Allow lets in everyone except \(principal.value)"
             case .everyone:
-                guard narrowingConditions(statement).isEmpty else { continue }
+                guard narrowingConditions(statement).isEmpty, !deniesEveryoneElse(statement, denies) else { continue }
                 let externalId = statement.conditions.contains { $0.key.lowercased() == "sts:externalid" }
                 result.everyone = "Principal \(principal.written) with no condition on the caller's organization, account or ARN"
                     + (externalId ? " (sts:ExternalId alone does not restrict who can assume it)" : "")
@@ -71,6 +71,32 @@ public enum TrustAnalysis {
         }
         return result
     }
+
+    /// Whether a `Deny` for any principal covers the assume-role actions `allow` grants, outright or
+    /// for every caller outside a named organization, account or ARN.
+    ///
+    /// A Deny wins over any Allow, so `Deny * sts:AssumeRole` cancels the wildcard, and
+    /// `Deny … StringNotEquals aws:PrincipalOrgID o-…` lets in only the organization, exactly as the
+    /// Allow condition `StringEquals aws:PrincipalOrgID o-…` would. A Deny with any other condition
+    /// (or a wildcarded value) leaves some outsiders in, and does not count.
+    static func deniesEveryoneElse(_ allow: PolicyStatement, _ denies: [PolicyStatement]) -> Bool {
+        let actions = PolicyDocument.assumeRoleActions.filter { allow.coversAction($0) }
+        return denies.contains { deny in
+            guard actions.allSatisfy({ deny.coversAction($0) }), deny.coversResource("*") || deny.resources == nil else { return false }
+            switch deny.principals {
+            case .only(let set)?: guard set.everyone || set.aws.contains("*") else { return false }
+            case .except?, nil: return false
+            }
+            return deny.conditions.allSatisfy { condition in
+                let key = condition.key.lowercased()
+                return narrowingKeys.contains(key) && negatedNarrowingOperators.contains(condition.baseOperator)
+                    && !condition.operator.hasPrefix("ForAnyValue:") && !condition.values.isEmpty
+                    && !condition.values.contains { isBroad($0, key: key) }
+            }
+        }
+    }
+
+    static let negatedNarrowingOperators: Set<String> = ["StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase", "ArnNotEquals", "ArnNotLike"]
 
     /// Conditions that pin the caller's organization, account or ARN.
     ///

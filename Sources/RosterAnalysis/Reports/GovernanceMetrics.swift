@@ -37,7 +37,7 @@ public struct GovernanceMetrics: Codable, Sendable {
     public var keysRotatedWithinPolicy: Ratio
     /// NHIs (with usage data) unused for at least each staleness tier's days.
     public var unused: [String: Ratio]
-    /// NHIs whose privilege is admin.
+    /// NHIs whose privilege is admin: the identities that get the `aws.nhi.admin` finding.
     public var overPrivileged: Ratio
     public var findingsBySeverity: [String: Int]
     public var findingsByOWASP: [String: Int]
@@ -63,7 +63,8 @@ public struct GovernanceMetrics: Codable, Sendable {
     }
 
     public static func compute(_ analysis: Analysis) -> GovernanceMetrics {
-        let nhis = analysis.profiles.filter { $0.identity.nature.isNonHuman && $0.identity.managedBy == nil }
+        // The same population the NHI detectors govern (Subject.isGovernedNHI), so counts and findings agree.
+        let nhis = analysis.profiles.filter { $0.identity.nature.isNonHuman && $0.identity.managedBy == nil && $0.identity.kind != .rootAccount }
         let keys = nhis.flatMap { profile in profile.credentials.filter { $0.kind == .accessKey && $0.status == .active }.map { (profile, $0) } }
         let rotated = keys.filter { profile, key in
             guard let reference = key.ageReference else { return false }

@@ -7,12 +7,15 @@ struct AWSAuthorizationDetails: Decodable {
     var groupDetailList: [Group]?
     var roleDetailList: [Role]?
     var policies: [ManagedPolicy]?
+    /// True when AWS returned one page of several (`--max-items`, or a script that did not follow `Marker`).
+    var isTruncated: Bool?
 
     enum CodingKeys: String, CodingKey {
         case userDetailList = "UserDetailList"
         case groupDetailList = "GroupDetailList"
         case roleDetailList = "RoleDetailList"
         case policies = "Policies"
+        case isTruncated = "IsTruncated"
     }
 
     struct Tag: Decodable {
@@ -151,10 +154,12 @@ struct AWSAuthorizationDetails: Decodable {
         var document: JSONValue?
         var versionId: String?
         var isDefaultVersion: Bool?
+        var createDate: AWSDate?
         enum CodingKeys: String, CodingKey {
             case document = "Document"
             case versionId = "VersionId"
             case isDefaultVersion = "IsDefaultVersion"
+            case createDate = "CreateDate"
         }
     }
 
@@ -164,11 +169,15 @@ struct AWSAuthorizationDetails: Decodable {
         var arn: String
         var defaultVersionId: String?
         var policyVersionList: [PolicyVersion]?
+        var createDate: AWSDate?
+        var updateDate: AWSDate?
         enum CodingKeys: String, CodingKey {
             case policyName = "PolicyName"
             case arn = "Arn"
             case defaultVersionId = "DefaultVersionId"
             case policyVersionList = "PolicyVersionList"
+            case createDate = "CreateDate"
+            case updateDate = "UpdateDate"
         }
 
         var name: String { policyName ?? String(arn.split(separator: "/").last ?? Substring(arn)) }

@@ -13,6 +13,8 @@ struct AWSMapper {
     private var accounts: [String: AccountDraft] = [:]
     /// AWS-managed policies from every file, by ARN.
     private var providerPolicies: [String: Policy] = [:]
+    /// The newest timestamp the data holds, and what it is, for the observation time.
+    private var newestInData: (date: Date, what: String)?
 
     init(sources: AWSSources, asOf: Date?) {
         self.sources = sources
@@ -44,14 +46,53 @@ struct AWSMapper {
         addAccessKeyLists()
         let lastUsed = lastUsedByKey()
         let generated = sources.reports.compactMap { $0.1.generatedAt }.max()
-        // Without a report's generation time, the newest export file's modification time says when
-        // the data was taken, and is the same each time the same files are imported.
-        let observedAt = asOf ?? generated ?? sources.newestFileDate ?? Date()
+        for (path, list) in sources.accessKeys {
+            for key in list.accessKeyMetadata {
+                saw(key.createDate?.date, "CreateDate of access key \(CredentialFingerprint.preview(key.accessKeyId)) in \((path as NSString).lastPathComponent)")
+            }
+        }
+        for (path, record) in sources.lastUsed {
+            saw(record.accessKeyLastUsed.lastUsedDate?.date, "LastUsedDate in \((path as NSString).lastPathComponent)")
+        }
+        let observedAt = observationTime(generated: generated)
         var estates: [Estate] = []
         for (account, draft) in accounts.sorted(by: { $0.key < $1.key }) {
             estates.append(finish(account: account, draft: draft, lastUsed: lastUsed, observedAt: observedAt))
         }
         return estates
+    }
+
+    // MARK: Observation time
+
+    /// Notes a timestamp the data holds, keeping the newest.
+    private mutating func saw(_ date: Date?, _ what: @autoclosure () -> String) {
+        guard let date, date > (newestInData?.date ?? .distantPast) else { return }
+        newestInData = (date, what())
+    }
+
+    /// When the data was taken: `--as-of`, else the credential report's generation time, else the
+    /// newest timestamp inside the data (it was taken no earlier), else the files' modification time.
+    ///
+    /// A file's modification time alone would judge old data as of today in a fresh clone, so it
+    /// is the last resort; whichever estimate is used is said in a warning.
+    private mutating func observationTime(generated: Date?) -> Date {
+        if let asOf { return asOf }
+        if let generated { return generated }
+        if let (date, what) = newestInData {
+            warnings.append("observation time \(Self.iso(date)) taken from the newest timestamp in the data (\(what)); pass --as-of to override")
+            return date
+        }
+        if let modified = sources.newestFileDate {
+            warnings.append("observation time \(Self.iso(modified)) taken from the files' modification time (the data holds no timestamp); pass --as-of to override")
+            return modified
+        }
+        return Date()
+    }
+
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
     }
 
     // MARK: Authorization details
@@ -79,6 +120,23 @@ struct AWSMapper {
                 accounts[account, default: AccountDraft()].grants.append(Grant(subjectId: subject, policyId: boundary, via: .boundary))
                 accounts[account]!.referencedPolicies.insert(boundary)
             }
+        }
+
+        if details.isTruncated == true {
+            warnings.append("\(path): the export is incomplete: IsTruncated is true; re-run without --max-items / follow Marker")
+        }
+        for policy in details.policies ?? [] {
+            saw(policy.createDate?.date, "CreateDate of policy \(policy.name)")
+            saw(policy.updateDate?.date, "UpdateDate of policy \(policy.name)")
+            for version in policy.policyVersionList ?? [] {
+                saw(version.createDate?.date, "CreateDate of version \(version.versionId ?? "?") of policy \(policy.name)")
+            }
+        }
+        for group in details.groupDetailList ?? [] { saw(group.createDate?.date, "CreateDate of group \(group.groupName)") }
+        for user in details.userDetailList ?? [] { saw(user.createDate?.date, "CreateDate of user \(user.userName)") }
+        for role in details.roleDetailList ?? [] {
+            saw(role.createDate?.date, "CreateDate of role \(role.roleName)")
+            saw(role.roleLastUsed?.lastUsedDate?.date, "RoleLastUsed of role \(role.roleName)")
         }
 
         var groupArns: [String: String] = [:]
@@ -158,6 +216,14 @@ struct AWSMapper {
 
     private mutating func add(_ report: AWSCredentialReport, path: String) {
         for row in report.rows {
+            let name = "\(row.user) in \((path as NSString).lastPathComponent)"
+            saw(row.created, "user_creation_time of \(name)")
+            saw(row.passwordLastUsed, "password_last_used of \(name)")
+            saw(row.passwordLastChanged, "password_last_changed of \(name)")
+            for (n, slot) in row.keys.enumerated() {
+                saw(slot.lastRotated, "access_key_\(n + 1)_last_rotated of \(name)")
+                saw(slot.lastUsed, "access_key_\(n + 1)_last_used_date of \(name)")
+            }
             guard let account = Self.account(of: row.arn) else {
                 warnings.append("\(path): line \(row.line): the arn column does not hold an IAM ARN; row skipped")
                 continue

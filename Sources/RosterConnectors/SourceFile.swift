@@ -19,11 +19,24 @@ struct SourceFile: Sendable {
     }
 
     /// Decodes the file as `T`, naming the line and column of a syntax error or the JSON path of a shape error.
-    func decodeJSON<T: Decodable>(_ type: T.Type, expecting what: String) throws -> T {
+    ///
+    /// The bytes are checked first, in one pass: syntax, UTF-8, repeated keys (which decoders
+    /// resolve differently, so a Deny one tool sees could be an Allow to another) and `limits`.
+    func decodeJSON<T: Decodable>(_ type: T.Type, expecting what: String, limits: JSONSyntax.Limits = .awsExport) throws -> T {
+        if let problem = JSONSyntax.check(data, limits: limits) { throw error(for: problem) }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw locate(error, expecting: what)
+        }
+    }
+
+    func error(for problem: JSONSyntax.Problem) -> ConnectorError {
+        switch problem.kind {
+        case .syntax: ConnectorError(.malformed, "not valid JSON: \(problem.message)", file: path, location: problem.location)
+        case .invalidUTF8: ConnectorError(.malformed, "not valid UTF-8: \(problem.message)", file: path, location: problem.location)
+        case .duplicateKey: ConnectorError(.duplicateKey, problem.message, file: path, location: "\(problem.location), at \(problem.path)")
+        case .tooLarge: ConnectorError(.tooLarge, problem.message, file: path, location: "\(problem.location), at \(problem.path)")
         }
     }
 
@@ -47,8 +60,8 @@ struct SourceFile: Sendable {
         case .keyNotFound(let key, let context):
             return ConnectorError(.wrongShape, "missing required field \"\(key.stringValue)\" in \(what)", file: self.path, location: path(context.codingPath))
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty, let syntax = JSONSyntax.firstError(in: data) {
-                return ConnectorError(.malformed, "not valid JSON: \(syntax.expected)", file: self.path, location: syntax.location)
+            if context.codingPath.isEmpty, let problem = JSONSyntax.firstError(in: data) {
+                return self.error(for: problem)
             }
             return ConnectorError(.wrongShape, context.debugDescription, file: self.path, location: path(context.codingPath))
         @unknown default:

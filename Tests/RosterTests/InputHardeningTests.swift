@@ -59,4 +59,171 @@ struct InputHardeningTests {
         // Then they are read as text
         #expect(document.statements.first?.conditions.map(\.values) == [["false"], ["10"]])
     }
+
+    // MARK: Invalid UTF-8
+
+    @Test func invalidUTF8GivesTheByteOffsetLineAndColumn() throws {
+        // Given authorization details whose fifth line holds the bytes 0xFF 0xFE inside a user name
+        let path = Fixture.path("bad/invalid-utf8.json")
+        // When it is imported
+        let error = try #require(connectorError([path]))
+        // Then the error names the file, the byte offset, the line and the column
+        #expect(error.code == .malformed)
+        #expect(error.file == path)
+        #expect(error.location == "line 5, column 30")
+        #expect(error.message.contains("not valid UTF-8"))
+        #expect(error.message.contains("0xFF at byte offset 90"), "\(error)")
+    }
+
+    @Test(arguments: [[0xC0, 0xAF], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80]] as [[UInt8]])
+    func overlongTruncatedAndSurrogateSequencesAreInvalid(_ sequence: [UInt8]) throws {
+        // Given a name holding an ill-formed UTF-8 sequence
+        let data = Data(#"{"UserDetailList": [{"UserName": "a"#.utf8) + sequence + Data(#"b"}]}"#.utf8)
+        // When it is checked
+        let problem = try #require(JSONSyntax.check(data))
+        // Then it is refused at the sequence's first byte
+        #expect(problem.kind == .invalidUTF8)
+        #expect(problem.offset == 35)
+    }
+
+    @Test func wellFormedUTF8IsAccepted() {
+        #expect(JSONSyntax.check(Data(#"{"a": "é € 𝄞 \u00e9 \ud834\udd1e"}"#.utf8)) == nil)
+    }
+
+    // MARK: Duplicate keys
+
+    @Test func duplicateKeyIsRefusedNamingTheKeyAndBothPlaces() throws {
+        // Given a statement that says "Effect": "Deny" and, three lines on, "Effect": "Allow"
+        let path = Fixture.path("bad/duplicate-effect.json")
+        // When it is imported
+        let error = try #require(connectorError([path]))
+        // Then it is refused, naming the key, its JSON path and both lines
+        #expect(error.code == .duplicateKey)
+        #expect(error.file == path)
+        #expect(error.location == "line 19, column 33, at $.UserDetailList[0].UserPolicyList[0].PolicyDocument.Statement[0].Effect")
+        #expect(error.message.contains("\"Effect\" appears twice"))
+        #expect(error.message.contains("first at line 16, column 33"))
+    }
+
+    @Test func duplicateKeyExitsWithTheBadInputCode() async throws {
+        let workspace = try CLIWorkspace()
+        defer { workspace.cleanUp() }
+        // When a file with a repeated key is imported
+        let code = await exitCode(of: ["import", "aws", Fixture.path("bad/duplicate-effect.json")] + workspace.options)
+        // Then roster exits 2 (bad input) and stores nothing
+        #expect(code == 2)
+        #expect(!FileManager.default.fileExists(atPath: workspace.db))
+    }
+
+    @Test func duplicateWrittenWithAnEscapeIsStillADuplicate() throws {
+        // Given "Effect" and "\u0045ffect", which every decoder reads as the same key
+        let data = Data(#"{"Statement": [{"Effect": "Deny", "\u0045ffect": "Allow"}]}"#.utf8)
+        // When it is checked
+        let problem = try #require(JSONSyntax.check(data))
+        // Then it is a duplicate
+        #expect(problem.kind == .duplicateKey)
+        #expect(problem.path == #"$.Statement[0].\u0045ffect"#)
+    }
+
+    @Test func duplicateInAnObjectWithManyKeysIsFound() throws {
+        // Given an object of 5,000 distinct keys and then the 17th again
+        var members = (0..<5000).map { #""key-\#($0)": \#($0)"# }
+        members.append(#""key-16": "again""#)
+        let data = Data("{\"Tags\": {\(members.joined(separator: ", "))}}".utf8)
+        // When it is checked
+        let problem = try #require(JSONSyntax.check(data))
+        // Then the repeat is found
+        #expect(problem.kind == .duplicateKey)
+        #expect(problem.path == "$.Tags.key-16")
+    }
+
+    @Test func sameKeyInDifferentObjectsIsNotADuplicate() {
+        // Given the same names in sibling, nested and many-keyed objects
+        let many = (0..<40).map { #""k\#($0)": {"k\#($0)": {"k\#($0)": 1}}"# }.joined(separator: ", ")
+        let data = Data(#"{"a": {"x": 1, "b": {"x": 2}}, "b": [{"x": 1}, {"x": 2}], "x": 3, "m": {\#(many)}}"#.utf8)
+        // Then none is a duplicate
+        #expect(JSONSyntax.check(data) == nil)
+    }
+
+    @Test func duplicateInsideAURLEncodedPolicyDocumentIsRefused() throws {
+        try withTemporaryDirectory { dir in
+            // Given raw API output whose URL-encoded trust policy repeats "Effect"
+            let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Effect":"Allow"}]}"#
+            let encoded = try #require(trust.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let file = dir.appendingPathComponent("authorization-details.json")
+            try Data(#"""
+                {"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "AssumeRolePolicyDocument": "\#(encoded)"}]}
+                """#.utf8).write(to: file)
+            // When it is imported
+            let error = try #require(connectorError([file.path]))
+            // Then the error points at the document and names the key
+            #expect(error.location == "$.RoleDetailList[0].AssumeRolePolicyDocument")
+            #expect(error.message.contains("\"Effect\" appears twice"), "\(error)")
+        }
+    }
+
+    // MARK: Field and document sizes
+
+    func authorizationDetails(userName: String) -> Data {
+        Data(#"""
+            {"UserDetailList": [{"Path": "/", "UserName": "\#(userName)", "UserId": "AIDAQ3EXAMPLEHUGE001",
+              "Arn": "arn:aws:iam::123456789012:user/huge", "CreateDate": "2025-01-10T09:00:00+00:00"}]}
+            """#.utf8)
+    }
+
+    @Test func fieldOverTheLimitIsRefusedNamingTheFieldAndTheLimit() throws {
+        try withTemporaryDirectory { dir in
+            // Given a user name of 100 KiB (AWS allows 64 characters)
+            let file = dir.appendingPathComponent("authorization-details.json")
+            try authorizationDetails(userName: String(repeating: "a", count: 100 << 10)).write(to: file)
+            // When it is imported
+            let error = try #require(connectorError([file.path]))
+            // Then it is refused, naming the field, its size and the limit
+            #expect(error.code == .tooLarge)
+            #expect(error.location == "line 1, column 47, at $.UserDetailList[0].UserName")
+            #expect(error.message.contains("102400 bytes"))
+            #expect(error.message.contains("limit of 64 KiB"))
+        }
+    }
+
+    @Test func policyDocumentsMayBeLargerThanAFieldButNotOverTheirOwnLimit() throws {
+        try withTemporaryDirectory { dir in
+            // Given one inline policy of about 200 KiB and, in another file, one of about 2 MiB (AWS allows 10,240 characters)
+            func export(resources: Int) -> Data {
+                let list = (0..<resources).map { "\"arn:aws:s3:::bucket-\($0)/*\"" }.joined(separator: ", ")
+                return Data(#"""
+                    {"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u", "UserPolicyList": [{"PolicyName": "p",
+                      "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [\#(list)]}]}}]}]}
+                    """#.utf8)
+            }
+            let medium = dir.appendingPathComponent("medium.json")
+            try export(resources: 8_000).write(to: medium)
+            let large = dir.appendingPathComponent("large.json")
+            try export(resources: 80_000).write(to: large)
+            // When each is imported
+            // Then the first is read, and the second refused at the document with the limit
+            #expect(connectorError([medium.path]) == nil)
+            let error = try #require(connectorError([large.path]))
+            #expect(error.code == .tooLarge)
+            #expect(error.location?.hasSuffix("at $.UserDetailList[0].UserPolicyList[0].PolicyDocument") == true, "\(error)")
+            #expect(error.message.contains("limit of 1 MiB for a policy document"))
+        }
+    }
+
+    @Test func urlEncodedPolicyDocumentOverAFieldLimitIsRead() throws {
+        try withTemporaryDirectory { dir in
+            // Given raw API output whose URL-encoded trust policy is about 100 KiB (over the field limit, under the document limit)
+            let principals = (0..<3000).map { "\"arn:aws:iam::123456789012:role/r\($0)\"" }.joined(separator: ",")
+            let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":[\#(principals)]},"Action":"sts:AssumeRole"}]}"#
+            let encoded = try #require(trust.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            #expect(encoded.utf8.count > 64 << 10)
+            let file = dir.appendingPathComponent("authorization-details.json")
+            try Data(#"{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "AssumeRolePolicyDocument": "\#(encoded)"}]}"#.utf8)
+                .write(to: file)
+            // When it is imported
+            let estate = try #require(try readAWS([file.path], asOf: Fixture.now).estates.first)
+            // Then it is read
+            #expect(estate.identity(named: "r")?.trustPolicy?.statements.count == 1)
+        }
+    }
 }

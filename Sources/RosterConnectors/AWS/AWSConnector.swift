@@ -68,8 +68,8 @@ public struct AWSConnector: Sendable {
                     if file.data.isEmpty {
                         throw ConnectorError(.malformed, "the file is empty; expected \(AWSFileKind.importableList)", file: path, location: "line 1, column 1")
                     }
-                    if let syntax = JSONSyntax.firstError(in: file.data.prefix(1 << 16)), file.data.first == UInt8(ascii: "{") {
-                        throw ConnectorError(.malformed, "not valid JSON: \(syntax.expected)", file: path, location: syntax.location)
+                    if let problem = JSONSyntax.firstError(in: file.data.prefix(1 << 16)), file.data.first == UInt8(ascii: "{") {
+                        throw file.error(for: problem)
                     }
                     throw ConnectorError(
                         .unrecognised,

@@ -65,3 +65,21 @@ public enum AWSFileKind: String, Sendable, CaseIterable, CustomStringConvertible
         return nil
     }
 }
+
+extension JSONSyntax.Limits {
+    /// What Roster accepts in an AWS export: names, ids and other single fields up to 64 KiB, policy
+    /// documents up to 1 MiB, and a credential report's base64 `Content` as large as the file.
+    ///
+    /// AWS itself caps names at 64 to 128 characters, ARNs at 2,048, and policy documents at
+    /// 10,240 characters (managed) or 2,048 to 10,240 (inline), so these leave ample room while
+    /// a 280 MB "user name" is refused before it reaches the database.
+    static let awsExport = Self(
+        string: 64 << 10,
+        stringWhat: "a single field such as a name or an id",
+        members: [
+            "PolicyDocument": Member(bytes: 1 << 20, what: "a policy document"),
+            "AssumeRolePolicyDocument": Member(bytes: 1 << 20, what: "a policy document"),
+            "Document": Member(bytes: 1 << 20, what: "a policy document"),
+            "Content": Member(bytes: .max, what: "a credential report"),
+        ])
+}

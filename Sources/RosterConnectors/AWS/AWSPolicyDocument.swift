@@ -18,7 +18,12 @@ enum AWSPolicyDocument {
             // plain JSON would corrupt a literal % in a condition value, so decode only what is not JSON.
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             let decoded = trimmed.hasPrefix("{") ? trimmed : (trimmed.removingPercentEncoding ?? trimmed)
-            guard let data = decoded.data(using: .utf8), let inner = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            let data = Data(decoded.utf8)
+            // The file's own check cannot see inside this text, so repeated keys are looked for here.
+            if let problem = JSONSyntax.check(data), problem.kind == .duplicateKey {
+                throw Invalid(path: "", expected: "each key once in the encoded policy document, but at \(problem.path) \(problem.message)")
+            }
+            guard let inner = try? JSONDecoder().decode(JSONValue.self, from: data) else {
                 throw Invalid(path: "", expected: "a policy document (a JSON object, or URL-encoded JSON text)")
             }
             if case .string = inner { throw Invalid(path: "", expected: "a policy document object") }

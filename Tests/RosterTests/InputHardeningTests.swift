@@ -226,4 +226,204 @@ struct InputHardeningTests {
             #expect(estate.identity(named: "r")?.trustPolicy?.statements.count == 1)
         }
     }
+
+    // MARK: Encodings
+
+    @Test func exportSavedWithAUTF8ByteOrderMarkIsRead() throws {
+        // Given authorization details saved as UTF-8 with a byte order mark (Notepad, PowerShell 7's utf8BOM)
+        let path = Fixture.path("encodings/authorization-details-utf8-bom.json")
+        // When it is imported
+        let estate = try #require(try readAWS([path], asOf: Fixture.now).estates.first)
+        // Then it is read, non-ASCII text and all
+        #expect(estate.identity(named: "svc-café")?.owner == "Zoë 🚀 platform@example.com")
+    }
+
+    @Test func credentialReportWithAUTF8ByteOrderMarkIsRead() throws {
+        try withTemporaryDirectory { dir in
+            // Given get-credential-report JSON saved with a byte order mark
+            let original = try Data(contentsOf: Self.smallEstate.appendingPathComponent("credential-report.json"))
+            let file = dir.appendingPathComponent("credential-report.json")
+            try (Data([0xEF, 0xBB, 0xBF]) + original).write(to: file)
+            // When it is discovered and read
+            let found = try AWSConnector.discover([file.path])
+            let result = try AWSConnector().read(found.files)
+            // Then it is the credential report, as without the mark
+            #expect(found.files.map(\.kind) == [.credentialReportJSON])
+            #expect(result.estates.first?.observedAt == Fixture.now)
+        }
+    }
+
+    @Test func exportSavedByPowerShellAsUTF16IsRead() throws {
+        // Given authorization details as PowerShell 5's `>` writes them: UTF-16LE with a byte order mark, CRLF
+        let path = Fixture.path("encodings/authorization-details-utf16le.json")
+        // When it is imported
+        let estate = try #require(try readAWS([path], asOf: Fixture.now).estates.first)
+        // Then it reads as the UTF-8 original does, characters outside the BMP included
+        #expect(estate.identity(named: "svc-café")?.owner == "Zoë 🚀 platform@example.com")
+    }
+
+    enum UTF16Form: String, CaseIterable {
+        case littleEndianWithMark, bigEndianWithMark, littleEndianBare, bigEndianBare
+
+        func encode(_ text: String) -> Data {
+            let bigEndian = self == .bigEndianWithMark || self == .bigEndianBare
+            var out = Data()
+            if self == .littleEndianWithMark { out += [0xFF, 0xFE] }
+            if self == .bigEndianWithMark { out += [0xFE, 0xFF] }
+            for unit in text.utf16 {
+                out += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+            }
+            return out
+        }
+    }
+
+    @Test(arguments: UTF16Form.allCases)
+    func utf16InEitherByteOrderReadsAsTheUTF8Original(_ form: UTF16Form) throws {
+        try withTemporaryDirectory { dir in
+            // Given the small estate's authorization details transcoded to UTF-16
+            let text = try String(contentsOfFile: Self.smallDetails, encoding: .utf8)
+            let file = dir.appendingPathComponent("authorization-details.json")
+            try form.encode(text).write(to: file)
+            // When it is imported
+            let utf16 = try #require(try readAWS([file.path], asOf: Fixture.now).estates.first)
+            // Then it gives the same identities and policies as the original
+            let utf8 = try #require(try readAWS([Self.smallDetails], asOf: Fixture.now).estates.first)
+            #expect(utf16.identities == utf8.identities)
+            #expect(utf16.policies == utf8.policies)
+        }
+    }
+
+    @Test(arguments: [UTF16Form.littleEndianWithMark, .bigEndianWithMark])
+    func syntaxErrorInUTF16GivesTheLineAndColumnAnEditorShows(_ form: UTF16Form) throws {
+        try withTemporaryDirectory { dir in
+            // Given a UTF-16 file missing a comma on line 3, after a non-ASCII name on line 2
+            let file = dir.appendingPathComponent("authorization-details.json")
+            try form.encode("{\n  \"UserDetailList\": [], \"Zoë\": 1,\n  \"RoleDetailList\": [] \"Policies\": []\n}\n").write(to: file)
+            // When it is imported
+            let error = try #require(connectorError([file.path]))
+            // Then the place is counted in characters of the file as saved, as for UTF-8
+            #expect(error.code == .malformed)
+            #expect(error.location == "line 3, column 24")
+            #expect(error.message.contains("expected ',' or '}'"))
+        }
+    }
+
+    @Test func unpairedSurrogateInUTF16GivesItsByteOffset() throws {
+        try withTemporaryDirectory { dir in
+            // Given UTF-16LE whose second line holds a lone high surrogate (0xD83D) where a name should be
+            let file = dir.appendingPathComponent("authorization-details.json")
+            var data = UTF16Form.littleEndianWithMark.encode("{\n  \"UserDetailList\": [\"")
+            let offset = data.count
+            data += [0x3D, 0xD8] + UTF16Form.littleEndianBare.encode("\"]}\n")
+            try data.write(to: file)
+            // When it is imported
+            let error = try #require(connectorError([file.path]))
+            // Then the error gives the byte offset in the file and the line and column
+            #expect(error.code == .malformed)
+            #expect(error.file == file.path)
+            #expect(error.message.contains("unpaired surrogate 0xD83D at byte offset \(offset)"), "\(error)")
+            #expect(error.location == "line 2, column 23")
+        }
+    }
+
+    // MARK: File size, and files that are not files
+
+    @Test func fileOverTheSizeLimitIsRefusedNamingTheLimit() throws {
+        // Given a limit of 1 KiB on files
+        // When the small estate's 24 KiB authorization details are read
+        #expect {
+            _ = try SourceFile.read(Self.smallDetails, maxBytes: 1 << 10)
+        } throws: { error in
+            // Then the file is refused, with its size, the limit and how to raise it
+            let error = error as? ConnectorError
+            return error?.code == .tooLarge && error?.file == Self.smallDetails && error?.message.contains("limit of 1 KiB for one file") == true
+                && error?.message.contains("ROSTER_MAX_FILE_BYTES") == true
+        }
+    }
+
+    @Test func fileSizeLimitComesFromTheEnvironment() throws {
+        try withTemporaryDirectory { dir in
+            // Given ROSTER_MAX_FILE_BYTES=16K
+            let db = dir.appendingPathComponent("roster.db").path
+            // When the small estate (one file of 24 KiB) is imported
+            let output = try runRosterBinary(["import", "aws", Self.smallEstate.path, "--db", db], in: dir, environment: ["ROSTER_MAX_FILE_BYTES": "16K"])
+            // Then it exits 2, naming the file and the limit
+            #expect(output.status == 2)
+            #expect(output.stderr.contains("authorization-details.json: the file is 24"), "\(output.stderr)")
+            #expect(output.stderr.contains("limit of 16 KiB"))
+        }
+    }
+
+    @Test(arguments: ["", "lots", "-5", "12Q"])
+    func badFileSizeLimitSettingIsAConfigurationError(_ setting: String) throws {
+        try withTemporaryDirectory { dir in
+            let output = try runRosterBinary(
+                ["import", "aws", Self.smallDetails, "--db", dir.appendingPathComponent("roster.db").path], in: dir,
+                environment: ["ROSTER_MAX_FILE_BYTES": setting])
+            #expect(output.status == 2)
+            #expect(output.stderr.contains("ROSTER_MAX_FILE_BYTES must be a number of bytes"), "\(output.stderr)")
+        }
+    }
+
+    /// Runs the built `roster` with `environment` added to this process's (less its ROSTER_* settings).
+    func runRosterBinary(_ arguments: [String], in dir: URL, environment: [String: String]) throws -> RosterProcess.Output {
+        let process = Process()
+        process.executableURL = try RosterProcess.requireExecutable()
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ROSTER_") }.merging(environment) { $1 }
+        let err = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: err)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        return RosterProcess.Output(status: process.terminationStatus, stdout: Data(), stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    }
+
+    /// Runs `body`, and if it has not returned after `seconds`, opens `fifo` for writing so a read
+    /// blocked on it ends, and records the hang.
+    func withoutHanging<T: Sendable>(_ seconds: Double, fifo: String, _ body: @escaping @Sendable () throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        Thread.detachNewThread {
+            box.result = Result { try body() }
+            box.done.signal()
+        }
+        if box.done.wait(timeout: .now() + seconds) == .timedOut {
+            Issue.record("hung on the FIFO for \(seconds) s")
+            let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+            if writer >= 0 { close(writer) }
+            box.done.wait()
+        }
+        return try box.result!.get()
+    }
+
+    @Test func fifoNamedOnTheCommandLineIsRefusedAtOnce() throws {
+        try withTemporaryDirectory { dir in
+            // Given a named pipe with no writer, named as the export
+            let fifo = dir.appendingPathComponent("authorization-details.json").path
+            try #require(mkfifo(fifo, 0o644) == 0)
+            // When it is imported
+            let error = try withoutHanging(20, fifo: fifo) { connectorError([fifo]) }
+            // Then it is refused as not a regular file, without waiting for a writer
+            #expect(error?.code == .unreadable)
+            #expect(error?.file == fifo)
+            #expect(error?.message.contains("a named pipe (FIFO), not a regular file") == true)
+        }
+    }
 }
+
+/// A result handed from another thread, which the semaphore orders.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+    let done = DispatchSemaphore(value: 0)
+}
+
+#if os(Linux)
+/// glibc's `setfsuid(2)`, which the Glibc module does not import: it changes the calling thread's
+/// file-system user only, so the other tests running in parallel keep root's.
+@_silgen_name("setfsuid")
+private func setFileSystemUser(_ uid: UInt32) -> Int32
+#endif

@@ -413,6 +413,55 @@ struct InputHardeningTests {
             #expect(error?.message.contains("a named pipe (FIFO), not a regular file") == true)
         }
     }
+
+    // MARK: Recognition
+
+    @Test(arguments: [70 << 10, 2 << 20])
+    func exportAfterMuchLeadingWhitespaceIsRecognised(_ padding: Int) throws {
+        try withTemporaryDirectory { dir in
+            // Given authorization details after `padding` bytes of spaces and newlines
+            let file = dir.appendingPathComponent("authorization-details.json")
+            let pad = Data(repeating: 0x20, count: padding - 1) + [0x0A]
+            try (pad + Data(contentsOf: URL(fileURLWithPath: Self.smallDetails))).write(to: file)
+            // When it is discovered and read
+            let found = try AWSConnector.discover([file.path])
+            let estate = try #require(try AWSConnector(asOf: Fixture.now).read(found.files).estates.first)
+            // Then it is recognised and read in full
+            #expect(found.files.map(\.kind) == [.authorizationDetails])
+            #expect(estate.identity(named: "svc-etl") != nil)
+        }
+    }
+
+    @Test func exportWhoseFirstMemberIsLargeIsStillAuthorizationDetails() throws {
+        try withTemporaryDirectory { dir in
+            // Given authorization details with 2 MiB of managed policies before the user list (as `jq -S` may order them)
+            let policy = #"{"PolicyName": "p", "Arn": "arn:aws:iam::123456789012:policy/p", "PolicyVersionList": []}"#
+            let policies = Array(repeating: policy, count: (2 << 20) / policy.utf8.count + 1).joined(separator: ",")
+            let text = #"{"Policies": [\#(policies)], "UserDetailList": [], "RoleDetailList": []}"#
+            let file = dir.appendingPathComponent("authorization-details.json")
+            try Data(text.utf8).write(to: file)
+            // When it is discovered
+            let found = try AWSConnector.discover([file.path])
+            // Then it is recognised by the keys after the large one, not taken for list-policies output
+            #expect(found.files.map(\.kind) == [.authorizationDetails])
+        }
+    }
+
+    @Test func largeValidJSONThatIsNotAnExportIsUnrecognisedNotTruncated() throws {
+        try withTemporaryDirectory { dir in
+            // Given a valid 200 KiB JSON file of another tool
+            let items = (0..<4000).map { #"{"id": \#($0), "name": "item-\#($0)"}"# }.joined(separator: ",\n")
+            let file = dir.appendingPathComponent("inventory.json")
+            try Data("{\"items\": [\n\(items)\n]}\n".utf8).write(to: file)
+            // When it is named on the command line
+            let error = try #require(connectorError([file.path]))
+            // Then it is reported as not an AWS export, with no invented syntax error
+            #expect(error.code == .unrecognised)
+            #expect(error.location == nil)
+            #expect(!error.message.contains("truncated"))
+            #expect(error.message.contains("not an AWS IAM export"))
+        }
+    }
 }
 
 /// A result handed from another thread, which the semaphore orders.

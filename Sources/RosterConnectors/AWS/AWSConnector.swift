@@ -68,7 +68,9 @@ public struct AWSConnector: Sendable {
                     if file.data.isEmpty {
                         throw ConnectorError(.malformed, "the file is empty; expected \(AWSFileKind.importableList)", file: path, location: "line 1, column 1")
                     }
-                    if let problem = JSONSyntax.firstError(in: file.data.prefix(1 << 16)), file.data.first == UInt8(ascii: "{") {
+                    // Only text that sets out to be JSON is worth a syntax error; anything else is simply not an export.
+                    let first = file.data.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+                    if first == UInt8(ascii: "{") || first == UInt8(ascii: "["), let problem = JSONSyntax.firstError(in: file.data) {
                         throw file.error(for: problem)
                     }
                     throw ConnectorError(

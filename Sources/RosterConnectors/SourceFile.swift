@@ -213,6 +213,45 @@ struct SourceFile: Sendable {
         }
     }
 
+    /// Refuses a CSV field longer than `limit` bytes, naming its line and column, before any of it is kept.
+    func checkCSVFields(limit: Int = JSONSyntax.Limits.awsExport.string) throws {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws in
+            var line = 1
+            var recordLine = 1
+            var field = 0
+            var fieldStart = 0
+            var inQuotes = false
+            var header: [String] = []
+            func endField(at end: Int) throws {
+                if recordLine == 1 { header.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[fieldStart..<end]), as: UTF8.self)) }
+                if end - fieldStart > limit {
+                    let column = field < header.count ? "column \(header[field].prefix(40))" : "field \(field + 1)"
+                    throw ConnectorError(
+                        .tooLarge,
+                        "\(column) is \(end - fieldStart) bytes long, over Roster's limit of \(JSONSyntax.bytesText(limit)) for a single field "
+                            + "such as a name or an id; the file looks damaged or hand-made",
+                        file: path, location: "line \(recordLine)")
+                }
+                field += 1
+                fieldStart = end + 1
+            }
+            for i in 0..<bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: "\""): inQuotes.toggle()
+                case UInt8(ascii: ",") where !inQuotes: try endField(at: i)
+                case 0x0A:
+                    line += 1
+                    guard !inQuotes else { continue }
+                    try endField(at: i)
+                    field = 0
+                    recordLine = line
+                default: continue
+                }
+            }
+            try endField(at: bytes.count)
+        }
+    }
+
     /// Decodes the file as `T`, naming the line and column of a syntax error or the JSON path of a shape error.
     ///
     /// The bytes are checked first, in one pass: syntax, UTF-8, repeated keys (which decoders

@@ -462,6 +462,127 @@ struct InputHardeningTests {
             #expect(error.message.contains("not an AWS IAM export"))
         }
     }
+
+    // MARK: Directories
+
+    func copyOfSmallEstate(in dir: URL) throws -> URL {
+        let target = dir.appendingPathComponent("export")
+        try FileManager.default.copyItem(at: Self.smallEstate, to: target)
+        return target
+    }
+
+    @Test func fifoInADirectoryIsSkippedWithoutBeingOpened() throws {
+        try withTemporaryDirectory { dir in
+            // Given the small estate and a named pipe called like an export, with no writer
+            let export = try copyOfSmallEstate(in: dir)
+            let fifo = export.appendingPathComponent("pipe.json").path
+            try #require(mkfifo(fifo, 0o644) == 0)
+            // When the directory is discovered
+            let found = try withoutHanging(20, fifo: fifo) { try AWSConnector.discover([export.path]) }
+            // Then the pipe is skipped with a warning naming it and why, and the exports are found
+            #expect(found.files.count == 4)
+            #expect(found.skipped == [fifo])
+            #expect(found.warnings == ["\(fifo): skipped, a named pipe (FIFO), not a regular file; it was not opened"])
+        }
+    }
+
+    @Test func deviceInADirectoryIsSkippedWithAWarning() throws {
+        try withTemporaryDirectory { dir in
+            // Given the small estate and a link called like an export that leads to /dev/null
+            let export = try copyOfSmallEstate(in: dir)
+            let device = export.appendingPathComponent("null.json").path
+            try FileManager.default.createSymbolicLink(atPath: device, withDestinationPath: "/dev/null")
+            // When the directory is discovered
+            let found = try AWSConnector.discover([export.path])
+            // Then it is skipped as a device, and the exports are found
+            #expect(found.files.count == 4)
+            #expect(found.warnings == ["\(device): skipped, a character device, not a regular file; it was not opened"])
+        }
+    }
+
+    @Test func symbolicLinkLoopInADirectoryIsSkippedWithAWarning() throws {
+        try withTemporaryDirectory { dir in
+            // Given the small estate, a link that points at itself and a link back to the directory
+            let export = try copyOfSmallEstate(in: dir)
+            let loop = export.appendingPathComponent("loop.json").path
+            try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: "loop.json")
+            let up = export.appendingPathComponent("access-keys/up").path
+            try FileManager.default.createSymbolicLink(atPath: up, withDestinationPath: "..")
+            // When the directory is discovered and read
+            let found = try AWSConnector.discover([export.path])
+            let result = try AWSConnector().read(found.files)
+            // Then both are skipped, each with why, and the estate imports as usual
+            #expect(Set(found.warnings) == [
+                "\(loop): skipped, a symbolic link loop: following it leads back to itself",
+                "\(up): skipped, a symbolic link to a directory, not followed (name that directory to import it)",
+            ])
+            #expect(found.files.count == 4)
+            #expect(result.estates.first?.identities.count == 10)
+        }
+    }
+
+    @Test func brokenLinkInADirectoryIsSkippedWithAWarning() throws {
+        try withTemporaryDirectory { dir in
+            // Given the small estate and a link to an export that was since deleted
+            let export = try copyOfSmallEstate(in: dir)
+            let broken = export.appendingPathComponent("old-report.csv").path
+            try FileManager.default.createSymbolicLink(atPath: broken, withDestinationPath: "deleted.csv")
+            // When the directory is discovered
+            let found = try AWSConnector.discover([export.path])
+            // Then the link is skipped, saying why
+            #expect(found.files.count == 4)
+            #expect(found.warnings == ["\(broken): skipped, a broken symbolic link: what it points to does not exist"])
+        }
+    }
+
+    @Test func unreadableSubdirectoryIsAnErrorNamingIt() throws {
+        try withTemporaryDirectory { dir in
+            // Given the small estate with a subdirectory no one may list
+            let export = try copyOfSmallEstate(in: dir)
+            let locked = export.appendingPathComponent("locked")
+            try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false)
+            try Data("{}".utf8).write(to: locked.appendingPathComponent("more.json"))
+            try #require(chmod(locked.path, 0) == 0)
+            defer { chmod(locked.path, 0o755) }
+            // When the directory is discovered by an unprivileged user
+            let error = asUnprivilegedUser { connectorError([export.path]) }
+            // Then the import fails, naming the subdirectory, rather than leaving its exports out unsaid
+            #expect(error?.code == .unreadable)
+            #expect(error?.file == locked.path)
+            #expect(error?.message.contains("cannot list this directory (Permission denied)") == true, "\(String(describing: error))")
+        }
+    }
+
+    /// Runs `body` with this thread's file-system identity set to `nobody` when the tests run as
+    /// root (as in CI), since root may list any directory. Only this thread is affected.
+    func asUnprivilegedUser<T>(_ body: () -> T) -> T {
+        #if os(Linux)
+        guard getuid() == 0 else { return body() }
+        _ = setFileSystemUser(65534)
+        defer { _ = setFileSystemUser(0) }
+        return body()
+        #else
+        return body()
+        #endif
+    }
+
+    @Test func credentialReportFieldOverTheLimitIsRefusedNamingTheColumn() throws {
+        try withTemporaryDirectory { dir in
+            // Given a credential report whose second user's name is 100 KiB
+            let lines = try String(contentsOfFile: Fixture.path("credential-report.csv"), encoding: .utf8).split(separator: "\n")
+            var row = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            row[0] = String(repeating: "b", count: 100 << 10)
+            let file = dir.appendingPathComponent("credential-report.csv")
+            let text = ([lines[0], lines[1], Substring(row.joined(separator: ","))] + lines[3...]).joined(separator: "\n")
+            try Data(text.utf8).write(to: file)
+            // When it is imported
+            let error = try #require(connectorError([file.path]))
+            // Then it is refused at its line, naming the column and the limit
+            #expect(error.code == .tooLarge)
+            #expect(error.location == "line 3")
+            #expect(error.message.hasPrefix("column user is 102400 bytes long, over Roster's limit of 64 KiB"))
+        }
+    }
 }
 
 /// A result handed from another thread, which the semaphore orders.

@@ -583,6 +583,55 @@ struct InputHardeningTests {
             #expect(error.message.hasPrefix("column user is 102400 bytes long, over Roster's limit of 64 KiB"))
         }
     }
+
+    // MARK: CSV output
+
+    @Test(arguments: [
+        ("svc-\u{1B}[31mred\u{1B}[0m", #"svc-\x1B[31mred\x1B[0m"#),
+        ("ops\r\nrole", #"ops\r\nrole"#),
+        ("bell\u{07}", #"bell\x07"#),
+        ("billing-\u{202E}php.exe", #"billing-\u202Ephp.exe"#),
+        ("\u{2066}isolate\u{2069}", #"\u2066isolate\u2069"#),
+        ("c1\u{9B}31m", #"c1\x9B31m"#),
+        ("tab\there", #"tab\there"#),
+    ])
+    func csvCellsShowControlCharactersInsteadOfPassingThemOn(_ value: String, _ shown: String) {
+        // Given a cell holding a terminal escape, CR/LF, BEL, a C1 control, or a bidirectional override
+        // When it is written as CSV
+        let cell = CSVWriter.escape(value)
+        // Then each is written as a visible escape and nothing raw remains
+        #expect(cell == shown)
+        #expect(!cell.unicodeScalars.contains(where: Sanitize.isUnsafe))
+    }
+
+    @Test func csvStillNeutralisesFormulasAndQuotesCommas() {
+        #expect(CSVWriter.escape("=HYPERLINK(\"http://x\")") == #""'=HYPERLINK(""http://x"")""#)
+        #expect(CSVWriter.escape("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSVWriter.escape("-42") == "-42")
+        #expect(CSVWriter.escape("a,b") == "\"a,b\"")
+        #expect(CSVWriter.escape("\u{1B}=cmd") == #"\x1B=cmd"#)
+        #expect(CSVWriter.escape("plain café") == "plain café")
+    }
+
+    @Test func hostileNamesInCSVOutputReachNoTerminal() async throws {
+        let workspace = try CLIWorkspace()
+        defer { workspace.cleanUp() }
+        // Given identities whose names and tags hold terminal escapes, a newline and an RTL override
+        try await runRoster(["import", "aws", Fixture.path("hostile"), "--as-of", "2025-11-20"] + workspace.options)
+        // When the inventory and the findings are printed as CSV
+        let inventory = try RosterProcess.run(["inventory", "--format", "csv"] + workspace.options, in: workspace.dir)
+        let findings = try RosterProcess.run(["findings", "--format", "csv", "--fail-on", "none"] + workspace.options, in: workspace.dir)
+        // Then no control character reaches the output, one line per row, and the names are still recognisable
+        for output in [inventory, findings] {
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(!output.stdout.containsTerminalControl, "\(output.text.debugDescription)")
+            #expect(!output.stdout.contains(0x0D))
+        }
+        #expect(inventory.text.contains(#"svc-\x1B[31mred\x1B[0m"#))
+        #expect(inventory.text.contains(#"billing-\u202Ephp.exe"#))
+        #expect(inventory.text.contains(#"ops\nrole"#))
+    }
+
 }
 
 /// A result handed from another thread, which the semaphore orders.

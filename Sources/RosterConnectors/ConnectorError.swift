@@ -10,7 +10,7 @@
 public struct ConnectorError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case malformed, wrongShape, wrongKind, unrecognised, unreadable, inconsistent
+            case malformed, wrongShape, wrongKind, unrecognised, unreadable, inconsistent, duplicateKey, tooLarge
             case configuration, authentication, accessDenied, throttled, network, service
         }
 
@@ -27,6 +27,10 @@ public struct ConnectorError: Error, CustomStringConvertible, Sendable {
         public static let unrecognised = Code(.unrecognised)
         /// The file cannot be read.
         public static let unreadable = Code(.unreadable)
+        /// An object names the same member twice, so tools disagree on its value.
+        public static let duplicateKey = Code(.duplicateKey)
+        /// A file or one of its fields is larger than Roster accepts.
+        public static let tooLarge = Code(.tooLarge)
         /// Files that contradict each other.
         public static let inconsistent = Code(.inconsistent)
         /// Credentials, profile, region or endpoint settings are missing or wrong.

@@ -36,7 +36,38 @@ enum JSONValue: Decodable, Hashable, Sendable {
         }
     }
 
-    /// A string or a list of strings (policy grammar allows either), as a list.
+    /// What the value is, for messages: "a number", "an object".
+    var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "true or false"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// A string or a list of strings, strictly: nil when the value or one of its elements is anything else.
+    ///
+    /// For the parts of a policy that name things (actions, resources, principals), where IAM
+    /// refuses a number or `true`, so Roster must not read one as text.
+    var strings: [String]? {
+        switch self {
+        case .string(let text): return [text]
+        case .array(let items):
+            var out: [String] = []
+            out.reserveCapacity(items.count)
+            for item in items {
+                guard case .string(let text) = item else { return nil }
+                out.append(text)
+            }
+            return out
+        default: return nil
+        }
+    }
+
+    /// A string or a list of scalars (condition values may be numbers or booleans), as a list of text.
     var stringList: [String]? {
         switch self {
         case .array(let items):

@@ -35,7 +35,13 @@ struct Table {
     }
 }
 
-/// RFC 4180 CSV, with cells that a spreadsheet would run as formulas neutralised.
+/// RFC 4180 CSV, with imported text made safe to open: cells that a spreadsheet would run as
+/// formulas neutralised, and control characters written as visible escapes.
+///
+/// A table replaces control characters with U+FFFD; CSV is read back by programs too, so each is
+/// written as an escape that says what it was instead: ESC as `\x1B`, CR as `\r`, U+202E as
+/// `\u202E`. A backslash already in the text is left as it is: the escapes are for reading, and
+/// no escape written here can turn back into the character it stands for.
 struct CSVWriter {
     var headers: [String]
     var rows: [[String]] = []
@@ -51,11 +57,36 @@ struct CSVWriter {
     }
 
     static func escape(_ value: String) -> String {
-        var cell = value
+        var cell = visible(value)
         if let first = cell.first, "=+-@".contains(first), cell.count > 1, !(cell.dropFirst().allSatisfy(\.isNumber)) { cell = "'" + cell }
         if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return cell
+    }
+
+    /// `value` with every character the table output would hide (C0 and C1 controls, DEL,
+    /// bidirectional overrides and isolates), and the Unicode line and paragraph separators,
+    /// written as a visible escape.
+    static func visible(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: needsEscape) else { return value }
+        var out = ""
+        for scalar in value.unicodeScalars {
+            guard needsEscape(scalar) else {
+                out.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out += String(format: scalar.value < 0x100 ? "\\x%02X" : "\\u%04X", scalar.value)
+            }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        Sanitize.isUnsafe(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 }

@@ -9,8 +9,8 @@ public import RosterModel
 ///
 /// For example:
 /// ```swift
-/// let files = try AWSConnector.discover(["examples/aws-acme"])
-/// let result = try AWSConnector().read(files.files)
+/// let found = try AWSConnector.discover(["examples/aws-acme"])
+/// let result = try AWSConnector().read(found.files)
 /// ```
 public struct AWSConnector: Connector {
     /// A file to read and what it holds.
@@ -39,57 +39,6 @@ public struct AWSConnector: Connector {
 
     public init(asOf: Date? = nil) {
         self.asOf = asOf
-    }
-
-    /// Expands directories (recursively, `.json` and `.csv` files) and recognises each file.
-    ///
-    /// A file given by name must be importable; in a directory, files of other kinds are skipped
-    /// and listed in `skipped`.
-    /// - Parameter expected: when set, every named file must be of this kind.
-    /// - Throws: ``ConnectorError`` naming the file that is missing, unreadable or of the wrong kind.
-    public static func discover(_ paths: [String], expected: AWSFileKind? = nil) throws -> (files: [InputFile], skipped: [String]) {
-        var files: [InputFile] = []
-        var skipped: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ConnectorError(.unreadable, "no such file or directory", file: path)
-            }
-            if isDirectory.boolValue {
-                let children = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
-                for child in children where child.hasSuffix(".json") || child.hasSuffix(".csv") {
-                    let full = (path as NSString).appendingPathComponent(child)
-                    let file = try SourceFile.read(full)
-                    if let kind = AWSFileKind.recognise(file.data), kind.isImportable {
-                        files.append(InputFile(path: full, kind: kind))
-                    } else {
-                        skipped.append(full)
-                    }
-                }
-            } else {
-                let file = try SourceFile.read(path)
-                guard let kind = AWSFileKind.recognise(file.data) else {
-                    if file.data.isEmpty {
-                        throw ConnectorError(.malformed, "the file is empty; expected \(AWSFileKind.importableList)", file: path, location: "line 1, column 1")
-                    }
-                    if let syntax = JSONSyntax.firstError(in: file.data.prefix(1 << 16)), file.data.first == UInt8(ascii: "{") {
-                        throw ConnectorError(.malformed, "not valid JSON: \(syntax.expected)", file: path, location: syntax.location)
-                    }
-                    throw ConnectorError(
-                        .unrecognised,
-                        "not an AWS IAM export Roster reads; expected \(AWSFileKind.importableList)",
-                        file: path)
-                }
-                if let expected, kind != expected, !(expected.isCredentialReport && kind.isCredentialReport) {
-                    throw ConnectorError(.wrongKind, "this is \(kind), not \(expected)", file: path)
-                }
-                guard kind.isImportable else {
-                    throw ConnectorError(.wrongKind, "this is \(kind), which Roster does not import; expected \(AWSFileKind.importableList)", file: path)
-                }
-                files.append(InputFile(path: path, kind: kind))
-            }
-        }
-        return (files, skipped)
     }
 
     /// A digest of the files' bytes and of what fixes the observation time, equal exactly when an

@@ -40,13 +40,16 @@ public enum AWSFileKind: String, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
-    /// Recognises a file from its first bytes; nil when it is none of the known kinds.
+    /// Recognises a file from its content; nil when it is none of the known kinds.
+    ///
+    /// The whole text is read for top-level keys (values are skipped, not decoded), so neither
+    /// leading whitespace nor a large first member hides what a file is; an authorization-details
+    /// key settles it at once.
     static func recognise(_ data: Data) -> AWSFileKind? {
-        let head = data.prefix(1 << 20)
-        let (isObject, keys) = JSONSyntax.topLevelKeys(in: head)
+        let (isObject, keys) = JSONSyntax.topLevelKeys(in: data) { keys in authorizationDetailsKeys.contains(keys[keys.count - 1]) }
         if isObject {
             let set = Set(keys)
-            if !set.isDisjoint(with: ["UserDetailList", "RoleDetailList", "GroupDetailList"]) { return .authorizationDetails }
+            if !set.isDisjoint(with: authorizationDetailsKeys) { return .authorizationDetails }
             if set.contains("AccessKeyMetadata") { return .listAccessKeys }
             if set.contains("AccessKeyLastUsed") { return .accessKeyLastUsed }
             if set.contains("Content") && (set.contains("ReportFormat") || set.contains("GeneratedTime")) { return .credentialReportJSON }
@@ -58,10 +61,30 @@ public enum AWSFileKind: String, Sendable, CaseIterable, CustomStringConvertible
             if set.contains("terraform_version") { return .terraformState }
             return nil
         }
-        var firstLine = head.prefix(4096)
+        var firstLine = data.prefix(4096)
         if firstLine.starts(with: [0xEF, 0xBB, 0xBF]) { firstLine = firstLine.dropFirst(3) }
         if let newline = firstLine.firstIndex(of: 0x0A) { firstLine = firstLine[..<newline] }
         if String(decoding: firstLine, as: UTF8.self).hasPrefix("user,arn,user_creation_time") { return .credentialReportCSV }
         return nil
     }
+
+    private static let authorizationDetailsKeys: Set<String> = ["UserDetailList", "RoleDetailList", "GroupDetailList"]
+}
+
+extension JSONSyntax.Limits {
+    /// What Roster accepts in an AWS export: names, ids and other single fields up to 64 KiB, policy
+    /// documents up to 1 MiB, and a credential report's base64 `Content` as large as the file.
+    ///
+    /// AWS itself caps names at 64 to 128 characters, ARNs at 2,048, and policy documents at
+    /// 10,240 characters (managed) or 2,048 to 10,240 (inline), so these leave ample room while
+    /// a 280 MB "user name" is refused before it reaches the database.
+    static let awsExport = Self(
+        string: 64 << 10,
+        stringWhat: "a single field such as a name or an id",
+        members: [
+            "PolicyDocument": Member(bytes: 1 << 20, what: "a policy document"),
+            "AssumeRolePolicyDocument": Member(bytes: 1 << 20, what: "a policy document"),
+            "Document": Member(bytes: 1 << 20, what: "a policy document"),
+            "Content": Member(bytes: .max, what: "a credential report"),
+        ])
 }

@@ -18,7 +18,12 @@ enum AWSPolicyDocument {
             // plain JSON would corrupt a literal % in a condition value, so decode only what is not JSON.
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             let decoded = trimmed.hasPrefix("{") ? trimmed : (trimmed.removingPercentEncoding ?? trimmed)
-            guard let data = decoded.data(using: .utf8), let inner = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            let data = Data(decoded.utf8)
+            // The file's own check cannot see inside this text, so repeated keys are looked for here.
+            if let problem = JSONSyntax.check(data), problem.kind == .duplicateKey {
+                throw Invalid(path: "", expected: "each key once in the encoded policy document, but at \(problem.path) \(problem.message)")
+            }
+            guard let inner = try? JSONDecoder().decode(JSONValue.self, from: data) else {
                 throw Invalid(path: "", expected: "a policy document (a JSON object, or URL-encoded JSON text)")
             }
             if case .string = inner { throw Invalid(path: "", expected: "a policy document object") }
@@ -29,7 +34,7 @@ enum AWSPolicyDocument {
     }
 
     private static func parse(object: [String: JSONValue]) throws(Invalid) -> PolicyDocument {
-        let version = object["Version"]?.scalarText
+        let version = try text(object["Version"], at: ".Version")
         let statements: [JSONValue]
         switch object["Statement"] {
         case .array(let list): statements = list
@@ -57,8 +62,7 @@ enum AWSPolicyDocument {
         }
         func list(_ key: String) throws(Invalid) -> [String]? {
             guard let value = s[key] else { return nil }
-            guard let strings = value.stringList else { throw Invalid(path: "\(path).\(key)", expected: "a string or a list of strings") }
-            return strings
+            return try strings(value, at: "\(path).\(key)")
         }
         func match(_ key: String, _ notKey: String) throws(Invalid) -> PolicyStatement.ActionMatch? {
             if let only = try list(key) { return .only(only) }
@@ -85,13 +89,31 @@ enum AWSPolicyDocument {
             }
         }
         return PolicyStatement(
-            sid: s["Sid"]?.scalarText,
+            sid: try text(s["Sid"], at: path + ".Sid"),
             effect: effect,
             principals: principals,
             actions: try match("Action", "NotAction"),
             resources: try match("Resource", "NotResource"),
             conditions: conditions
         )
+    }
+
+    /// A string or a list of strings, refusing a number, `true` or an object, as IAM does, with the path to it.
+    private static func strings(_ value: JSONValue, at path: String) throws(Invalid) -> [String] {
+        if let list = value.strings { return list }
+        if case .array(let items) = value, let index = items.firstIndex(where: { $0.kindName != "a string" }) {
+            throw Invalid(path: "\(path)[\(index)]", expected: "a string, found \(items[index].kindName)")
+        }
+        throw Invalid(path: path, expected: "a string or a list of strings, found \(value.kindName)")
+    }
+
+    /// An optional string member (Version, Sid), refusing any other type.
+    private static func text(_ value: JSONValue?, at path: String) throws(Invalid) -> String? {
+        switch value {
+        case nil: return nil
+        case .string(let text): return text
+        case let other?: throw Invalid(path: path, expected: "a string, found \(other.kindName)")
+        }
     }
 
     private static func principalSet(_ value: JSONValue, at path: String) throws(Invalid) -> PrincipalSet {
@@ -101,7 +123,7 @@ enum AWSPolicyDocument {
         case .object(let types):
             var set = PrincipalSet()
             for (type, ids) in types {
-                guard let list = ids.stringList else { throw Invalid(path: "\(path).\(type)", expected: "a string or a list of strings") }
+                let list = try strings(ids, at: "\(path).\(type)")
                 switch type {
                 case "AWS": set.aws += list
                 case "Service": set.service += list

@@ -1,0 +1,191 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension AWSConnector {
+    /// The export files found under the paths given, and the files passed over, each with why.
+    public struct Discovery: Sendable {
+        /// A file found in a directory and not read.
+        public struct Skip: Sendable, Hashable {
+            public var path: String
+            /// Why, to follow "skipped, ": "a named pipe (FIFO), not a regular file".
+            public var reason: String
+        }
+
+        public var files: [InputFile] = []
+        public var skips: [Skip] = []
+
+        /// The paths of the skipped files, in the order found.
+        public var skipped: [String] { skips.map(\.path) }
+
+        /// One sentence per skipped file, naming it and saying why.
+        ///
+        /// For example:
+        /// ```
+        /// exports/pipe.json: skipped, a named pipe (FIFO), not a regular file; it was not opened
+        /// ```
+        public var warnings: [String] { skips.map { "\($0.path): skipped, \($0.reason)" } }
+    }
+
+    /// Expands directories (recursively, `.json` and `.csv` files) and recognises each file.
+    ///
+    /// A file given by name must be importable. In a directory, files of other kinds are skipped,
+    /// and so are pipes, devices, sockets, broken links and link loops (never opened, so a FIFO
+    /// cannot make the import wait) and links to directories (not followed, so no loop is
+    /// searched forever); ``Discovery/warnings`` says why for each.
+    /// - Parameter expected: when set, every named file must be of this kind.
+    /// - Throws: ``ConnectorError`` naming the file or directory that is missing, unreadable or of the wrong kind.
+    public static func discover(_ paths: [String], expected: AWSFileKind? = nil) throws -> Discovery {
+        var found = Discovery()
+        for path in paths {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                let code = errno
+                if code == ENOENT { throw ConnectorError(.unreadable, "no such file or directory", file: path) }
+                throw SourceFile.unreadable(path, errno: code)
+            }
+            if SourceFile.FileType(info.st_mode).isDirectory {
+                var walk = DirectoryWalk()
+                try walk.search(path, relative: "")
+                found.skips += walk.skips
+                for candidate in walk.candidates.sorted(by: { $0.relative < $1.relative }) {
+                    try found.add(candidate.full)
+                }
+            } else {
+                found.files.append(InputFile(path: path, kind: try recogniseNamed(path, expected: expected)))
+            }
+        }
+        return found
+    }
+
+    /// The kind of a file named on the command line, which must be one Roster imports (and `expected`, when set).
+    private static func recogniseNamed(_ path: String, expected: AWSFileKind?) throws -> AWSFileKind {
+        let file = try SourceFile.read(path)
+        guard let kind = AWSFileKind.recognise(file.data) else {
+            if file.data.isEmpty {
+                throw ConnectorError(.malformed, "the file is empty; expected \(AWSFileKind.importableList)", file: path, location: "line 1, column 1")
+            }
+            // Only text that sets out to be JSON is worth a syntax error; anything else is simply not an export.
+            let first = file.data.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+            if first == UInt8(ascii: "{") || first == UInt8(ascii: "["), let problem = JSONSyntax.firstError(in: file.data) {
+                throw file.error(for: problem)
+            }
+            throw ConnectorError(.unrecognised, "not an AWS IAM export Roster reads; expected \(AWSFileKind.importableList)", file: path)
+        }
+        if let expected, kind != expected, !(expected.isCredentialReport && kind.isCredentialReport) {
+            throw ConnectorError(.wrongKind, "this is \(kind), not \(expected)", file: path)
+        }
+        guard kind.isImportable else {
+            throw ConnectorError(.wrongKind, "this is \(kind), which Roster does not import; expected \(AWSFileKind.importableList)", file: path)
+        }
+        if kind == .credentialReportCSV { try file.checkCSVFields() }
+        return kind
+    }
+}
+
+extension AWSConnector.Discovery {
+    /// Recognises one regular file found in a directory: adds it, or skips it with why.
+    mutating func add(_ path: String) throws {
+        let file: SourceFile
+        do {
+            file = try SourceFile.read(path)
+        } catch let error as ConnectorError where error.code == .malformed {
+            // Not text at all (UTF-32, broken UTF-16): in a directory, that is some other file.
+            skips.append(Skip(path: path, reason: "not text Roster can read (\(error.message))"))
+            return
+        }
+        switch AWSFileKind.recognise(file.data) {
+        case let kind? where kind.isImportable:
+            if kind == .credentialReportCSV { try file.checkCSVFields() }
+            files.append(AWSConnector.InputFile(path: path, kind: kind))
+        case let kind?:
+            skips.append(Skip(path: path, reason: "this is \(kind), which Roster does not import"))
+        case nil:
+            skips.append(Skip(path: path, reason: "not an AWS IAM export Roster reads"))
+        }
+    }
+}
+
+/// A recursive search of a directory for `.json` and `.csv` files that looks at each entry with
+/// `lstat`/`stat` before anything opens it.
+private struct DirectoryWalk {
+    var candidates: [(relative: String, full: String)] = []
+    var skips: [AWSConnector.Discovery.Skip] = []
+
+    static func isCandidate(_ name: String) -> Bool { name.hasSuffix(".json") || name.hasSuffix(".csv") }
+
+    mutating func search(_ directory: String, relative: String) throws {
+        for name in try Self.entries(of: directory) {
+            let full = (directory as NSString).appendingPathComponent(name)
+            let relativeName = relative + name
+            var link = stat()
+            guard lstat(full, &link) == 0 else { continue }  // gone since it was listed
+            let isLink = link.st_mode & S_IFMT == S_IFLNK
+            var info = link
+            if isLink && stat(full, &info) != 0 {
+                switch errno {
+                case ELOOP:
+                    skips.append(.init(path: full, reason: "a symbolic link loop: following it leads back to itself"))
+                case ENOENT where Self.isCandidate(name):
+                    skips.append(.init(path: full, reason: "a broken symbolic link: what it points to does not exist"))
+                case ENOENT:
+                    break
+                case let code:
+                    throw SourceFile.unreadable(full, errno: code)
+                }
+                continue
+            }
+            let type = SourceFile.FileType(info.st_mode)
+            if type.isDirectory {
+                if isLink {
+                    // Not followed, as before: a link can lead back up the tree, and its files may be imported twice.
+                    skips.append(.init(path: full, reason: "a symbolic link to a directory, not followed (name that directory to import it)"))
+                } else {
+                    try search(full, relative: relativeName + "/")
+                }
+            } else if Self.isCandidate(name) {
+                if let other = type.notRegular {
+                    skips.append(.init(path: full, reason: "\(other), not a regular file; it was not opened"))
+                } else {
+                    candidates.append((relativeName, full))
+                }
+            }
+        }
+    }
+
+    /// The names in a directory, without `.` and `..`.
+    /// - Throws: ``ConnectorError`` naming the directory when it cannot be listed.
+    static func entries(of directory: String) throws -> [String] {
+        guard let handle = opendir(directory) else {
+            let code = errno
+            throw ConnectorError(
+                .unreadable,
+                "cannot list this directory (\(String(cString: strerror(code)))); fix its permissions or leave it out of the import",
+                file: directory)
+        }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while true {
+            // readdir returns nil both at the end and on an error; only errno tells them apart.
+            errno = 0
+            guard let entry = readdir(handle) else {
+                let code = errno
+                if code != 0 {
+                    throw ConnectorError(.unreadable, "cannot list this directory (\(String(cString: strerror(code))))", file: directory)
+                }
+                break
+            }
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

@@ -16,16 +16,35 @@ public struct ConnectorResult: Sendable {
     }
 }
 
-/// The files a connector recognised among the paths it was given, and those it skipped.
+/// A file found in a directory and not read, with why.
+public struct DiscoverySkip: Sendable, Hashable {
+    public var path: String
+    /// Why, to follow "skipped, ": "a named pipe (FIFO), not a regular file".
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+}
+
+/// The files a connector recognised among the paths it was given, and those it passed over.
 public struct Discovery<File: Sendable>: Sendable {
     public var files: [File]
-    /// Files in directories that are not of a kind the connector reads, with why.
-    public var skipped: [String]
+    /// Files in directories that were not read: other kinds of file, pipes, devices, link loops.
+    public var skips: [DiscoverySkip]
 
-    public init(files: [File] = [], skipped: [String] = []) {
+    public init(files: [File] = [], skips: [DiscoverySkip] = []) {
         self.files = files
-        self.skipped = skipped
+        self.skips = skips
     }
+
+    /// The paths of the skipped files, in the order found.
+    public var skipped: [String] { skips.map(\.path) }
+
+    /// One sentence per skipped file, naming it and saying why:
+    /// `exports/pipe.json: skipped, a named pipe (FIFO), not a regular file; it was not opened`.
+    public var warnings: [String] { skips.map { "\($0.path): skipped, \($0.reason)" } }
 }
 
 /// Reads one provider's export files into the model. Pure apart from reading the files:

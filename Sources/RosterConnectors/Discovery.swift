@@ -9,30 +9,6 @@ import Darwin
 #endif
 
 extension AWSConnector {
-    /// The export files found under the paths given, and the files passed over, each with why.
-    public struct Discovery: Sendable {
-        /// A file found in a directory and not read.
-        public struct Skip: Sendable, Hashable {
-            public var path: String
-            /// Why, to follow "skipped, ": "a named pipe (FIFO), not a regular file".
-            public var reason: String
-        }
-
-        public var files: [InputFile] = []
-        public var skips: [Skip] = []
-
-        /// The paths of the skipped files, in the order found.
-        public var skipped: [String] { skips.map(\.path) }
-
-        /// One sentence per skipped file, naming it and saying why.
-        ///
-        /// For example:
-        /// ```
-        /// exports/pipe.json: skipped, a named pipe (FIFO), not a regular file; it was not opened
-        /// ```
-        public var warnings: [String] { skips.map { "\($0.path): skipped, \($0.reason)" } }
-    }
-
     /// Expands directories (recursively, `.json` and `.csv` files) and recognises each file.
     ///
     /// A file given by name must be importable. In a directory, files of other kinds are skipped,
@@ -41,8 +17,8 @@ extension AWSConnector {
     /// searched forever); ``Discovery/warnings`` says why for each.
     /// - Parameter expected: when set, every named file must be of this kind.
     /// - Throws: ``ConnectorError`` naming the file or directory that is missing, unreadable or of the wrong kind.
-    public static func discover(_ paths: [String], expected: AWSFileKind? = nil) throws -> Discovery {
-        var found = Discovery()
+    public static func discover(_ paths: [String], expected: AWSFileKind? = nil) throws -> Discovery<InputFile> {
+        var found = Discovery<InputFile>()
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else {
@@ -89,7 +65,7 @@ extension AWSConnector {
     }
 }
 
-extension AWSConnector.Discovery {
+extension Discovery<AWSConnector.InputFile> {
     /// Recognises one regular file found in a directory: adds it, or skips it with why.
     mutating func add(_ path: String) throws {
         let file: SourceFile
@@ -97,7 +73,7 @@ extension AWSConnector.Discovery {
             file = try SourceFile.read(path)
         } catch let error as ConnectorError where error.code == .malformed {
             // Not text at all (UTF-32, broken UTF-16): in a directory, that is some other file.
-            skips.append(Skip(path: path, reason: "not text Roster can read (\(error.message))"))
+            skips.append(DiscoverySkip(path: path, reason: "not text Roster can read (\(error.message))"))
             return
         }
         switch AWSFileKind.recognise(file.data) {
@@ -105,9 +81,9 @@ extension AWSConnector.Discovery {
             if kind == .credentialReportCSV { try file.checkCSVFields() }
             files.append(AWSConnector.InputFile(path: path, kind: kind))
         case let kind?:
-            skips.append(Skip(path: path, reason: "this is \(kind), which Roster does not import"))
+            skips.append(DiscoverySkip(path: path, reason: "this is \(kind), which Roster does not import"))
         case nil:
-            skips.append(Skip(path: path, reason: "not an AWS IAM export Roster reads"))
+            skips.append(DiscoverySkip(path: path, reason: "not an AWS IAM export Roster reads"))
         }
     }
 }
@@ -116,7 +92,7 @@ extension AWSConnector.Discovery {
 /// `lstat`/`stat` before anything opens it.
 private struct DirectoryWalk {
     var candidates: [(relative: String, full: String)] = []
-    var skips: [AWSConnector.Discovery.Skip] = []
+    var skips: [DiscoverySkip] = []
 
     static func isCandidate(_ name: String) -> Bool { name.hasSuffix(".json") || name.hasSuffix(".csv") }
 

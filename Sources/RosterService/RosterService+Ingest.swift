@@ -16,6 +16,7 @@ public struct IngestReport: Sendable {
     /// Per snapshot id, after analysis: findings by severity and the number of non-human identities.
     public var summaries: [Int64: SnapshotSummary]
     public var warnings: [String]
+    /// Files passed over in directories, each a sentence saying why.
     public var skipped: [String]
     /// The files read, or 0 for a collection.
     public var fileCount: Int
@@ -37,12 +38,12 @@ extension RosterService {
         let same = try await store.latestSnapshots().filter { scopes.contains($0.scope) && $0.inputDigest == inputDigest }
         if !scopes.isEmpty && same.count == scopes.count {
             let counts = try await summaries(same)
-            return IngestReport(outcomes: same.map { .unchanged($0) }, summaries: counts, warnings: [], skipped: files.skipped,
+            return IngestReport(outcomes: same.map { .unchanged($0) }, summaries: counts, warnings: [], skipped: files.warnings,
                                 fileCount: files.files.count, recognisedByDigest: true)
         }
         let result = try connector.read(files.files, progress: progress)
         var report = try await ingest(result, source: source, inputDigest: inputDigest, replace: replace, progress: progress)
-        report.skipped = files.skipped
+        report.skipped = files.warnings
         report.fileCount = files.files.count
         return report
     }

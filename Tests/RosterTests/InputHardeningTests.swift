@@ -223,7 +223,7 @@ struct InputHardeningTests {
             // When it is imported
             let estate = try #require(try readAWS([file.path], asOf: Fixture.now).estates.first)
             // Then it is read
-            #expect(estate.identity(named: "r")?.trustPolicy?.statements.count == 1)
+            #expect(estate.identity(named: "r").flatMap { estate.trustPolicy(of: $0.id) }?.statements.count == 1)
         }
     }
 

@@ -73,7 +73,7 @@ struct ImportAWSCommand: AsyncParsableCommand {
                 throw CLIError.input("no AWS IAM export found in \(paths.joined(separator: ", "))\(files.skipped.isEmpty ? "" : " (skipped \(files.skipped.count) other files)")")
             }
             let report = try await service.importFiles(
-                AWSConnector(asOf: asOfDate), files: Discovery(files: files.files, skipped: files.skipped),
+                AWSConnector(asOf: asOfDate), files: files,
                 source: (paths + authorizationDetails + credentialReport).joined(separator: " "), replace: replace
             ) { step, done, total in
                 progress.update(step, done: done, total: total)
@@ -81,7 +81,7 @@ struct ImportAWSCommand: AsyncParsableCommand {
             timings.mark("import")
             progress.finish()
             for warning in report.warnings { Terminal.warning(warning) }
-            for skipped in report.skipped { Terminal.warning("\(skipped): skipped, not an AWS IAM export Roster reads") }
+            for skipped in report.skipped { Terminal.warning(skipped) }
             try ImportSummary(format: format).print(report, what: "Read \(Format.count(report.fileCount, "file"))")
         }
     }

@@ -30,8 +30,7 @@ public struct AWSConnector: Connector {
 
     /// Expands directories and recognises each file (see ``discover(_:expected:)``).
     public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
-        let found = try Self.discover(paths, expected: nil)
-        return Discovery(files: found.files, skipped: found.skipped)
+        try Self.discover(paths, expected: AWSFileKind?.none)
     }
 
     /// The time to measure ages against when no credential report says when it was generated.

@@ -84,9 +84,10 @@ struct CollectAWSCommand: AsyncParsableCommand {
         let source = "collect aws \(endpointURL ?? profile.map { "profile \($0)" } ?? "default credentials")"
         try await reportingErrors { try await global.removingNewDatabaseOnFailure {
             let report = try await service.ingest(result, source: source, inputDigest: nil, replace: replace) { step, done, total in
+                timings.follow(step)
                 progress.update(step, done: done, total: total)
             }
-            timings.mark("analyse and store")
+            timings.finish()
             progress.finish()
             for warning in report.warnings { Terminal.warning(warning) }
             try ImportSummary(format: global.format).print(report, what: "Collected \(Format.count(report.outcomes.count, "account"))")

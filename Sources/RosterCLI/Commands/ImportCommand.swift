@@ -76,9 +76,10 @@ struct ImportAWSCommand: AsyncParsableCommand {
                 AWSConnector(asOf: asOfDate), files: files,
                 source: (paths + authorizationDetails + credentialReport).joined(separator: " "), replace: replace
             ) { step, done, total in
+                timings.follow(step)
                 progress.update(step, done: done, total: total)
             }
-            timings.mark("import")
+            timings.finish()
             progress.finish()
             for warning in report.warnings { Terminal.warning(warning) }
             for skipped in report.skipped { Terminal.warning(skipped) }

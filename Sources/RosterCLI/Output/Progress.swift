@@ -63,8 +63,9 @@ final class ProgressBar: @unchecked Sendable {
 }
 
 /// Phase durations on stderr, for `ROSTER_TIMINGS=1` (benchmarks and bug reports).
-final class PhaseTimer {
+final class PhaseTimer: @unchecked Sendable {
     private var last = Date()
+    private var current: String?
     private let enabled: Bool
 
     init(enabled: Bool) {
@@ -76,5 +77,21 @@ final class PhaseTimer {
         let now = Date()
         Terminal.info(String(format: "timing: %@ %.2fs", phase, now.timeIntervalSince(last)))
         last = now
+    }
+
+    /// Follows a progress step ("reading x.json", "analysing"): when its first word changes, the
+    /// previous phase is timed. Called from one task at a time.
+    func follow(_ step: String) {
+        guard enabled else { return }
+        let phase = String(step.split(separator: " ").first ?? "")
+        guard phase != current else { return }
+        if let current { mark(current) }
+        current = phase
+    }
+
+    /// Times the phase in progress, if any.
+    func finish() {
+        if let current { mark(current) }
+        current = nil
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RosterAnalysis
+import RosterConnectors
 import RosterModel
 import RosterStore
 
@@ -28,7 +29,7 @@ extension RosterService {
 
     /// The ids of the stored analyses of `snapshots` under the current settings, analysing (and
     /// storing) those that have none. `estates` may hold already-loaded content by scope.
-    func analysed(_ snapshots: [SnapshotInfo], estates: [String: Estate] = [:]) async throws -> [Int64] {
+    func analysed(_ snapshots: [SnapshotInfo], estates: [String: Estate] = [:], progress: ProgressHandler? = nil) async throws -> [Int64] {
         let scopes = try await store.latestSnapshots().map(\.scope)
         let policy = effectivePolicy(scopes: scopes + snapshots.map(\.scope))
         let digest = try settingsDigest(policy)
@@ -44,7 +45,11 @@ extension RosterService {
             } else {
                 estate = try await store.estate(snapshot: snapshot.id)
             }
-            let record = try Self.record(of: Analyzer.run([estate], policy: policy), snapshot: snapshot.id, settingsDigest: digest)
+            progress?("analysing \(snapshot.scope)", 0, 0)
+            let analysis = Analyzer.run([estate], policy: policy)
+            progress?("preparing the analysis for storage", 0, 0)
+            let record = try Self.record(of: analysis, snapshot: snapshot.id, settingsDigest: digest)
+            progress?("storing the analysis", 0, 0)
             ids += try await store.saveAnalyses([record])
         }
         return ids

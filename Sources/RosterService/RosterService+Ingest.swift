@@ -59,10 +59,10 @@ extension RosterService {
         try await refusePartial(result.estates, replace: replace)
         progress?("writing the snapshot", 0, 0)
         let outcomes = try await store.save(result.estates.map { SnapshotInput(estate: $0, source: source, inputDigest: inputDigest) })
-        progress?("analysing", 0, 0)
         // Analyse what was stored now, reusing the estates in memory.
         let estates = Dictionary(result.estates.map { ($0.scope, $0) }, uniquingKeysWith: { a, _ in a })
-        _ = try await analysed(outcomes.map(\.snapshot), estates: estates)
+        _ = try await analysed(outcomes.map(\.snapshot), estates: estates, progress: progress)
+        progress?("summarising", 0, 0)
         return IngestReport(
             outcomes: outcomes, summaries: try await summaries(outcomes.map(\.snapshot)), warnings: result.warnings, skipped: [],
             fileCount: 0, recognisedByDigest: false)

@@ -25,7 +25,7 @@ enum EstateEncoding {
         out.reserveCapacity(estate.identities.count + estate.credentials.count + estate.policies.count + estate.grants.count + estate.resources.count
             + estate.edges.count)
         func add<T: Encodable & Sendable>(_ values: [T], _ type: ObjectType, key: (T) -> String, fingerprint: (T) -> String? = { _ in nil }) throws {
-            try ChunkEncoder.map(values, { value in
+            try Parallel.map(values, { value in
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = .sortedKeys
                 let data = try encoder.encode(value)

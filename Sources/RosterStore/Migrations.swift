@@ -160,11 +160,12 @@ enum Migrations {
                     idleDays INTEGER,
                     findingCount INTEGER NOT NULL,
                     data BLOB NOT NULL,
-                    PRIMARY KEY (analysisId, identityId)
-                ) WITHOUT ROWID;
+                    UNIQUE (analysisId, identityId)
+                );
                 CREATE INDEX profile_rank ON profile(analysisId, risk DESC, identityId);
-                CREATE INDEX profile_name ON profile(name COLLATE NOCASE);
-                CREATE INDEX profile_native ON profile(nativeId) WHERE nativeId IS NOT NULL;
+                CREATE INDEX profile_name ON profile(name COLLATE NOCASE, analysisId);
+                CREATE INDEX profile_kind ON profile(kind, analysisId);
+                CREATE INDEX profile_native ON profile(nativeId, analysisId) WHERE nativeId IS NOT NULL;
 
                 CREATE TABLE finding (
                     analysisId INTEGER NOT NULL REFERENCES analysis(id) ON DELETE CASCADE,
@@ -186,10 +187,10 @@ enum Migrations {
                     evidence TEXT NOT NULL,
                     remediation TEXT NOT NULL,
                     subject TEXT NOT NULL,
-                    PRIMARY KEY (analysisId, id)
-                ) WITHOUT ROWID;
+                    UNIQUE (analysisId, id)
+                );
                 CREATE INDEX finding_queue ON finding(analysisId, severity, position);
-                CREATE INDEX finding_identity ON finding(identityId);
+                CREATE INDEX finding_identity ON finding(identityId, analysisId);
 
                 CREATE TABLE edge (
                     analysisId INTEGER NOT NULL REFERENCES analysis(id) ON DELETE CASCADE,

@@ -33,6 +33,11 @@ public struct RosterStore: SnapshotStore {
         var configuration = Configuration()
         configuration.publicStatementArguments = false
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL cannot corrupt the file; a power cut may lose the last import, which is re-run.
+            // A larger page cache keeps a 100,000-identity import's index pages in memory instead of re-reading them.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+        }
         return configuration
     }
 
@@ -133,7 +138,8 @@ public struct RosterStore: SnapshotStore {
             }
             let insertObject = try db.makeStatement(sql: "INSERT OR IGNORE INTO object (vid, type, key, fingerprint, data) VALUES (?, ?, ?, ?, ?)")
             let insertMember = try db.makeStatement(sql: "INSERT OR IGNORE INTO member (snapshotId, vid) VALUES (?, ?)")
-            for object in objects {
+            // In key order, so both b-trees are appended to rather than split at random places.
+            for object in objects.sorted(by: { $0.vid < $1.vid }) {
                 if !known.contains(object.vid) {
                     try insertObject.execute(arguments: [object.vid, object.type.rawValue, object.key, object.fingerprint, object.data])
                 }
@@ -208,7 +214,7 @@ public struct RosterStore: SnapshotStore {
         let encoded = try analyses.map { analysis -> [Data] in
             var out: [Data] = []
             out.reserveCapacity(analysis.profiles.count)
-            try ChunkEncoder.map(analysis.profiles, { profile in
+            try Parallel.map(analysis.profiles, { profile in
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = .sortedKeys
                 return try encoder.encode(profile)
@@ -299,15 +305,25 @@ public struct RosterStore: SnapshotStore {
         return analysisId
     }
 
-    public func forEachProfile(_ query: ProfileQuery, _ body: @Sendable (IdentityProfileRecord) throws -> Void) async throws {
+    public func forEachProfile(_ query: ProfileQuery, _ body: @Sendable ([IdentityProfileRecord]) throws -> Void) async throws {
         try await withoutActuallyEscaping(body) { body in
             try await read { db in
                 let (sql, arguments) = Self.profileSQL(query)
-                let decoder = JSONDecoder()
                 let cursor = try Data.fetchCursor(db, sql: sql, arguments: arguments)
-                while let data = try cursor.next() {
-                    try body(try Self.decode(IdentityProfileRecord.self, data, decoder: decoder))
+                var batch: [Data] = []
+                func flush() throws {
+                    var records: [IdentityProfileRecord] = []
+                    records.reserveCapacity(batch.count)
+                    // Decoded on all cores; handed on in order.
+                    try Parallel.map(batch, { try Self.decode(IdentityProfileRecord.self, $0, decoder: JSONDecoder()) }) { _, record in records.append(record) }
+                    batch.removeAll(keepingCapacity: true)
+                    try body(records)
                 }
+                while let data = try cursor.next() {
+                    batch.append(data)
+                    if batch.count == Parallel.chunkSize { try flush() }
+                }
+                if !batch.isEmpty { try flush() }
             }
         }
     }
@@ -356,7 +372,9 @@ public struct RosterStore: SnapshotStore {
             clauses.append("idleDays >= ?")
             arguments += [days]
         }
-        var sql = "SELECT data FROM profile WHERE \(clauses.joined(separator: " AND ")) ORDER BY risk DESC, identityId"
+        // Looking up given identities must go through the (analysisId, identityId) key, not walk the rank index.
+        let order = query.identityIds == nil ? "risk DESC, identityId" : "+risk DESC, identityId"
+        var sql = "SELECT data FROM profile WHERE \(clauses.joined(separator: " AND ")) ORDER BY \(order)"
         if let limit = query.limit {
             sql += " LIMIT ? OFFSET ?"
             arguments += [limit, query.offset]
@@ -370,16 +388,25 @@ public struct RosterStore: SnapshotStore {
     public func lookupIdentity(_ text: String, analyses: [Int64]) async throws -> [String] {
         try await read { db in
             let scope = "analysisId IN (\(Self.placeholders(analyses.count)))"
-            func ids(_ condition: String, _ value: String) throws -> [String] {
+            // `+analysisId` where another index is better: the lookups go through the id, native-id, name and kind
+            // indexes, never a walk of a whole analysis.
+            let byIndex = "+" + scope
+            func ids(_ condition: String, _ value: String, scope: String) throws -> [String] {
                 try String.fetchAll(db, sql: "SELECT DISTINCT identityId FROM profile WHERE \(scope) AND \(condition) ORDER BY identityId",
                                     arguments: StatementArguments(analyses) + [value])
             }
-            for condition in ["identityId = ?", "nativeId = ?", "name = ?", "name = ? COLLATE NOCASE"] {
-                let found = try ids(condition, text)
+            for (condition, scope) in [("identityId = ?", scope), ("nativeId = ?", byIndex)] {
+                let found = try ids(condition, text, scope: scope)
                 if !found.isEmpty { return found }
             }
+            // Names: the index folds case; an exact match wins over a case-insensitive one.
+            let named = try Row.fetchAll(
+                db, sql: "SELECT DISTINCT identityId, name FROM profile WHERE \(byIndex) AND name = ? COLLATE NOCASE ORDER BY identityId",
+                arguments: StatementArguments(analyses) + [text])
+            let exact = named.filter { ($0["name"] as String) == text }
+            if !named.isEmpty { return (exact.isEmpty ? named : exact).map { $0["identityId"] } }
             if text.lowercased() == "root" {
-                let found = try ids("kind = ?", IdentityKind.rootAccount.rawValue)
+                let found = try ids("kind = ?", IdentityKind.rootAccount.rawValue, scope: byIndex)
                 if !found.isEmpty { return found }
             }
             // A credential: an access key id, or a fingerprint.
@@ -417,7 +444,7 @@ public struct RosterStore: SnapshotStore {
 
     public func findings(_ query: FindingQuery) async throws -> [StoredFinding] {
         try await read { db in
-            var clauses = ["f.analysisId IN (\(Self.placeholders(query.analyses.count)))", "f.severity >= ?"]
+            var clauses = ["f.analysisId IN (\(Self.placeholders(query.analyses.count)))", query.identityId == nil ? "f.severity >= ?" : "+f.severity >= ?"]
             var arguments = StatementArguments(query.analyses) + [query.minSeverity.rank]
             if !query.rules.isEmpty {
                 clauses.append("(" + query.rules.map { _ in "f.ruleId GLOB ?" }.joined(separator: " OR ") + ")")
@@ -439,6 +466,8 @@ public struct RosterStore: SnapshotStore {
                 clauses.append("f.id IN (\(Self.placeholders(ids.count)))")
                 arguments += StatementArguments(ids)
             }
+            // For one identity's findings, the identity index decides (the unary + keeps the queue index out of the plan).
+            let order = query.identityId == nil ? "f.risk DESC, f.identityId, f.analysisId, f.position" : "+f.risk DESC, f.identityId, f.analysisId, +f.position"
             var sql = """
                 SELECT f.*, h.firstSeen AS firstSeenAt, h.lastSeen AS lastSeenAt,
                        s.reason AS suppressionReason, s.expiresAt AS suppressionExpiresAt, s.createdAt AS suppressionCreatedAt, s.source AS suppressionSource
@@ -446,7 +475,7 @@ public struct RosterStore: SnapshotStore {
                 LEFT JOIN findingHistory h ON h.scope = f.scope AND h.id = f.id
                 LEFT JOIN suppression s ON s.findingId = f.id
                 WHERE \(clauses.joined(separator: " AND "))
-                ORDER BY f.risk DESC, f.identityId, f.analysisId, f.position
+                ORDER BY \(order)
                 """
             if let limit = query.limit {
                 sql += " LIMIT ?"

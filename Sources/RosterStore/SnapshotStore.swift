@@ -39,8 +39,8 @@ public protocol SnapshotStore: Sendable {
     func saveAnalyses(_ analyses: [AnalysisRecord]) async throws -> [Int64]
 
     /// Identity profiles of the given analyses matching `query`, highest risk first, handed to
-    /// `body` one at a time (streamed: memory does not grow with the estate).
-    func forEachProfile(_ query: ProfileQuery, _ body: @Sendable (IdentityProfileRecord) throws -> Void) async throws
+    /// `body` a batch at a time (streamed: memory does not grow with the estate).
+    func forEachProfile(_ query: ProfileQuery, _ body: @Sendable ([IdentityProfileRecord]) throws -> Void) async throws
 
     func profiles(_ query: ProfileQuery) async throws -> [IdentityProfileRecord]
 

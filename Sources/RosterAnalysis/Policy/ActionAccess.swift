@@ -40,24 +40,51 @@ enum ActionAccess {
         "cloudformation", "cloudtrail", "organizations", "ecr", "ecs", "eks",
     ]
 
+    /// The verbs lowercased as bytes, computed once: `isRead` runs for every probe of every policy set.
+    static let readVerbBytes: [[UInt8]] = readVerbs.map { Array($0.lowercased().utf8) }
+    /// ``writesDespiteVerb`` as (service, name prefix), lowercased bytes.
+    static let writesDespiteVerbBytes: [(service: [UInt8], prefix: [UInt8])] = writesDespiteVerb.map { entry in
+        let parts = entry.lowercased().split(separator: ":", maxSplits: 1)
+        return (Array(parts[0].utf8), Array(parts[1].filter { $0 != "*" }.utf8))
+    }
+    static let writeVerbBytes: [[UInt8]] = writeVerbs.map { Array($0.lowercased().utf8) }
+
     /// Whether the concrete action (or the literal start of a wildcard, `athena:Batch`) is a read.
     static func isRead(_ action: String) -> Bool {
-        guard let colon = action.firstIndex(of: ":") else { return false }
-        if writesDespiteVerb.contains(where: { Wildcard.matches($0, action, caseInsensitive: true) }) { return false }
-        let name = action[action.index(after: colon)...]
-        if readVerbs.contains(where: { startsWithVerb(name, $0) }) { return true }
-        // The literal start of a wildcard (`athena:Batch*`) reads when it can only continue into a read verb.
-        let lower = name.lowercased()
-        guard !lower.isEmpty else { return false }
-        return readVerbs.contains { $0.lowercased().hasPrefix(lower) } && !writeVerbs.contains { $0.lowercased().hasPrefix(lower) }
+        var action = action
+        return action.withUTF8 { bytes in
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return false }
+            let service = UnsafeBufferPointer(rebasing: bytes[..<colon])
+            let name = UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])
+            if writesDespiteVerbBytes.contains(where: { equalsLowercased(service, $0.service) && startsWithVerb(name, $0.prefix, wholeWord: false) }) {
+                return false
+            }
+            if readVerbBytes.contains(where: { startsWithVerb(name, $0, wholeWord: true) }) { return true }
+            // The literal start of a wildcard (`athena:Batch*`) reads when it can only continue into a read verb.
+            guard !name.isEmpty else { return false }
+            return readVerbBytes.contains { isLowercasedPrefix(name, of: $0) } && !writeVerbBytes.contains { isLowercasedPrefix(name, of: $0) }
+        }
     }
 
-    /// `name` starts with `verb` (case-insensitively) and the verb is a whole word: `GetObject`, not `Getaway`; `Is`, not `Issue`.
-    static func startsWithVerb(_ name: Substring, _ verb: String) -> Bool {
-        guard name.count >= verb.count, name.prefix(verb.count).lowercased() == verb.lowercased() else { return false }
-        let rest = name.dropFirst(verb.count)
-        guard let next = rest.first else { return true }
-        return next.isUppercase || next.isNumber
+    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+
+    static func equalsLowercased(_ text: UnsafeBufferPointer<UInt8>, _ lowered: [UInt8]) -> Bool {
+        text.count == lowered.count && zip(text, lowered).allSatisfy { lower($0) == $1 }
+    }
+
+    /// `text`, lowercased, is a prefix of `verb`.
+    static func isLowercasedPrefix(_ text: UnsafeBufferPointer<UInt8>, of verb: [UInt8]) -> Bool {
+        text.count <= verb.count && zip(text, verb).allSatisfy { lower($0) == $1 }
+    }
+
+    /// `name` starts with `verb` (case-insensitively) and, when `wholeWord`, the verb is a whole word:
+    /// `GetObject`, not `Getaway`; `Is`, not `Issue`.
+    static func startsWithVerb(_ name: UnsafeBufferPointer<UInt8>, _ verb: [UInt8], wholeWord: Bool) -> Bool {
+        guard name.count >= verb.count else { return false }
+        for (offset, byte) in verb.enumerated() where lower(name[offset]) != byte { return false }
+        guard wholeWord, name.count > verb.count else { return true }
+        let next = name[verb.count]
+        return (65...90).contains(next) || (48...57).contains(next)
     }
 
     /// One request to probe: an action and a resource it would be made on.

@@ -133,9 +133,15 @@ public enum PrivilegeAnalysis {
                 }
             }
         }
-        let probes = ActionAccess.probes(allows: allows, services: services.sorted(), variables: variables)
-        let (reads, writes) = (probes.filter { ActionAccess.isRead($0.action) }, probes.filter { !ActionAccess.isRead($0.action) })
-        if writes.contains(where: { evaluator.evaluate(action: $0.action, resource: $0.resource).isAllowed }) { return .write }
+        // One pass: the first allowed write decides; reads are kept for when no write is allowed.
+        var reads: [ActionAccess.Probe] = []
+        for probe in ActionAccess.probes(allows: allows, services: services.sorted(), variables: variables) {
+            if ActionAccess.isRead(probe.action) {
+                reads.append(probe)
+            } else if evaluator.evaluate(action: probe.action, resource: probe.resource).isAllowed {
+                return .write
+            }
+        }
         if reads.contains(where: { evaluator.evaluate(action: $0.action, resource: $0.resource).isAllowed }) { return .read }
         return .none
     }

@@ -68,14 +68,18 @@ struct InventoryCommand: AsyncParsableCommand {
                 // Streamed: one record at a time, so memory does not grow with the estate.
                 let out = StreamWriter()
                 out.write("[")
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                encoder.dateEncodingStrategy = .iso8601
                 let first = Counter()
-                try await service.store.forEachProfile(query) { profile in
-                    let data = try encoder.encode(JSONOutput.IdentityRecord(profile))
-                    out.write(first.next() == 0 ? "\n" : ",\n")
-                    out.write(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\n", with: "\n  ").withIndent)
+                try await service.store.forEachProfile(query) { batch in
+                    // Encoded on all cores, written in order.
+                    try Parallel.map(batch, { profile in
+                        let encoder = JSONEncoder()
+                        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                        encoder.dateEncodingStrategy = .iso8601
+                        return try encoder.encode(JSONOutput.IdentityRecord(profile))
+                    }) { _, data in
+                        out.write(first.next() == 0 ? "\n" : ",\n")
+                        out.writeIndented(data)
+                    }
                 }
                 out.write(first.value == 0 ? "]\n" : "\n]\n")
                 out.flush()
@@ -113,6 +117,16 @@ final class StreamWriter: @unchecked Sendable {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes a pretty-printed JSON value as an element of a pretty-printed array: every line indented by two spaces.
+    func writeIndented(_ data: Data) {
+        buffer.append(contentsOf: [0x20, 0x20])
+        for byte in data {
+            buffer.append(byte)
+            if byte == 0x0A { buffer.append(contentsOf: [0x20, 0x20]) }
+        }
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     func flush() {
         guard !buffer.isEmpty else { return }
         FileHandle.standardOutput.write(Data(buffer))
@@ -129,9 +143,4 @@ final class Counter: @unchecked Sendable {
         defer { value += 1 }
         return value
     }
-}
-
-private extension String {
-    /// The first line of a pretty-printed record indented like the others.
-    var withIndent: String { "  " + self }
 }

@@ -3,12 +3,18 @@ import Foundation
 
 /// Transforms values on all cores, a chunk at a time, and hands the results back in order.
 ///
-/// JSON encoding and hashing are most of the cost of writing a large snapshot; chunks keep
-/// memory bounded while the writes themselves stay on the calling thread, in order.
-enum ChunkEncoder {
-    static let chunkSize = 4096
+/// JSON encoding, decoding and hashing are most of the cost of writing a large snapshot or
+/// streaming a large listing; chunks keep memory bounded while what consumes the results (a
+/// database write, standard output) stays on the calling thread, in order. No I/O of its own.
+///
+/// For example:
+/// ```swift
+/// try Parallel.map(identities, { try encoder.encode($0) }) { identity, data in write(data) }
+/// ```
+public enum Parallel {
+    public static let chunkSize = 4096
 
-    static func map<T: Sendable, R>(_ values: [T], _ transform: @escaping @Sendable (T) throws -> R, _ body: (T, R) throws -> Void) throws {
+    public static func map<T: Sendable, R>(_ values: [T], _ transform: @escaping @Sendable (T) throws -> R, _ body: (T, R) throws -> Void) throws {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         var start = 0
         while start < values.count {

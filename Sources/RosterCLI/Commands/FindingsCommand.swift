@@ -54,9 +54,7 @@ struct FindingsCommand: AsyncParsableCommand {
             throw ValidationError("--owasp takes NHI1 … NHI10, got \(Sanitize.text(category))")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if let provider, !Provider.known.contains(provider) {
-            throw ValidationError("unknown provider \(Sanitize.text(provider.rawValue)); known: \(Provider.known.map(\.rawValue).joined(separator: ", "))")
-        }
+        try FilterCheck.provider(provider)
     }
 
     func run() async throws {

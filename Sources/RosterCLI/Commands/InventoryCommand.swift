@@ -43,14 +43,8 @@ struct InventoryCommand: AsyncParsableCommand {
     var stale: Int?
 
     func validate() throws {
-        // Kinds and providers are open (a newer Roster may write others), but a typo should not silently match nothing:
-        // a value this build does not know must be namespaced, as every new kind is (`oci.dynamic-group`).
-        if let kind, !IdentityKind.known.contains(kind), kind.namespace == nil {
-            throw ValidationError("unknown kind \(Sanitize.text(kind.rawValue)); known: \(IdentityKind.known.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let provider, !Provider.known.contains(provider) {
-            throw ValidationError("unknown provider \(Sanitize.text(provider.rawValue)); known: \(Provider.known.map(\.rawValue).joined(separator: ", "))")
-        }
+        try FilterCheck.kind(kind)
+        try FilterCheck.provider(provider)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if offset < 0 { throw ValidationError("--offset must be 0 or more") }
     }

@@ -22,67 +22,15 @@ struct DiffCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only this scope, e.g. aws:123456789012.", valueName: "scope"))
     var scope: String?
 
-    struct Pair {
-        var old: SnapshotInfo
-        var new: SnapshotInfo
-    }
-
-    struct Report {
-        var pair: Pair
-        var diff: EstateDiff
-        var newFindings: [FindingHistory]
-        var resolvedFindings: [FindingHistory]
-
-        var isEmpty: Bool { diff.isEmpty && newFindings.isEmpty && resolvedFindings.isEmpty }
-    }
-
     func run() async throws {
         try await reportingErrors {
             let format = try global.tabular()
-            let service = try global.service()
-            let all = try await service.store.snapshots(scope: nil)
-            let pairs = try choosePairs(all)
-            // Make sure the newest snapshots' analysis (and so the finding history) is current.
-            _ = try await service.view()
-            var reports: [Report] = []
-            for pair in pairs {
-                let diff = EstateDiff.between(
-                    try await service.store.estate(snapshot: pair.old.id), try await service.store.estate(snapshot: pair.new.id), oldFindings: [], newFindings: [])
-                let changes = try await service.store.findingChanges(scope: pair.new.scope, from: pair.old.id, to: pair.new.id)
-                reports.append(Report(pair: pair, diff: diff, newFindings: changes.new, resolvedFindings: changes.resolved))
-            }
-            try render(reports, format: format, singleSnapshotScopes: Set(all.map(\.scope)).subtracting(pairs.map(\.new.scope)))
+            let (diffs, single) = try await global.service().diffs(from: from, to: to, scope: scope)
+            try render(diffs, format: format, singleSnapshotScopes: single)
         }
     }
 
-    func choosePairs(_ all: [SnapshotInfo]) throws -> [Pair] {
-        func find(_ id: Int64) throws -> SnapshotInfo {
-            guard let info = all.first(where: { $0.id == id }) else { throw StoreError(.notFound, "no snapshot #\(id); `roster snapshots` lists them") }
-            return info
-        }
-        if let from {
-            let old = try find(from)
-            let new = try to.map(find) ?? all.last { $0.scope == old.scope }!
-            guard old.scope == new.scope else {
-                throw CLIError.input("snapshot #\(old.id) is of \(old.scope) but #\(new.id) is of \(new.scope); diff compares one scope")
-            }
-            return [Pair(old: old, new: new)]
-        }
-        if let to {
-            let new = try find(to)
-            guard let old = all.last(where: { $0.scope == new.scope && $0.id < new.id }) else {
-                throw CLIError.input("snapshot #\(new.id) is the first of \(new.scope); nothing to compare it with")
-            }
-            return [Pair(old: old, new: new)]
-        }
-        let scopes = Dictionary(grouping: all, by: \.scope).filter { scope == nil || $0.key == scope }
-        if let scope, scopes.isEmpty { throw StoreError(.notFound, "no snapshots of \(scope)") }
-        return scopes.sorted { $0.key < $1.key }.compactMap { _, list in
-            list.count >= 2 ? Pair(old: list[list.count - 2], new: list[list.count - 1]) : nil
-        }
-    }
-
-    func render(_ reports: [Report], format: OutputFormat, singleSnapshotScopes: Set<String>) throws {
+    func render(_ reports: [SnapshotDiff], format: OutputFormat, singleSnapshotScopes: [String]) throws {
         switch format {
         case .json, .sarif:
             struct Record: Encodable {
@@ -101,7 +49,7 @@ struct DiffCommand: AsyncParsableCommand {
                 ["id": f.id, "ruleId": f.ruleId, "identity": f.identityName, "identityId": f.identityId, "severity": f.severity.rawValue]
             }
             let records = reports.map { report in
-                let (pair, d) = (report.pair, report.diff)
+                let (pair, d) = (report, report.changes)
                 return Record(
                     scope: pair.new.scope, from: pair.old.id, to: pair.new.id, addedIdentities: d.addedIdentities.map(\.id),
                     removedIdentities: d.removedIdentities.map(\.id),
@@ -114,7 +62,7 @@ struct DiffCommand: AsyncParsableCommand {
             var csv = CSVWriter(["scope", "change", "what", "detail"])
             var lines: [String] = []
             for report in reports {
-                let (pair, d) = (report.pair, report.diff)
+                let (pair, d) = (report, report.changes)
                 func row(_ change: String, _ what: String, _ detail: String = "") {
                     csv.add([pair.new.scope, change, what, detail])
                     lines.append("  \(change.padding(toLength: 18, withPad: " ", startingAt: 0)) \(Sanitize.text(what))\(detail.isEmpty ? "" : "  (\(Sanitize.text(detail)))")")
@@ -132,7 +80,7 @@ struct DiffCommand: AsyncParsableCommand {
             if format == .csv {
                 print(csv.render(), terminator: "")
             } else {
-                for scope in singleSnapshotScopes.sorted() where scope == self.scope || self.scope == nil {
+                for scope in singleSnapshotScopes {
                     lines.append("\(scope): only one snapshot so far; import again later to see what changed")
                 }
                 print(lines.joined(separator: "\n"))

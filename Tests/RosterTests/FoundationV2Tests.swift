@@ -205,6 +205,31 @@ struct StoredAnalysisTests {
         #expect(changes.resolved.map { "\($0.ruleId) \($0.identityName)" } == ["nhi.owner.missing svc-a"])
     }
 
+    @Test func diffComparesContentAndFindingHistory() async throws {
+        // Given two daily snapshots: an owner tag removed from one user between them
+        var builder = EstateBuilder()
+        builder.user("svc-a")
+        builder.user("svc-b")
+        let service = RosterService(store: try RosterStore.inMemory())
+        _ = try await service.ingest(ConnectorResult(estates: [builder.estate]), source: "day1", inputDigest: nil, replace: false)
+        var next = builder.estate
+        next.observedAt = next.observedAt.addingTimeInterval(86_400)
+        next.identities[1].owner = nil
+        next.identities[1].tags = [:]
+        _ = try await service.ingest(ConnectorResult(estates: [next]), source: "day2", inputDigest: nil, replace: false)
+        // When the scope's two newest snapshots are compared
+        let (diffs, single) = try await service.diffs()
+        // Then the changed identity and the new finding are reported, nothing else
+        let diff = try #require(diffs.first)
+        #expect(diffs.count == 1 && single.isEmpty)
+        #expect(diff.changes.changedIdentities.map(\.name) == ["svc-b"])
+        #expect(diff.changes.changedIdentities.first?.fields.contains("owner") == true)
+        #expect(diff.newFindings.map { "\($0.ruleId) \($0.identityName)" } == ["nhi.owner.missing svc-b"])
+        #expect(diff.resolvedFindings.isEmpty)
+        // And snapshots of two scopes cannot be compared
+        await #expect(throws: ServiceError.self) { _ = try await service.diffs(from: diff.old.id, to: 999) }
+    }
+
     @Test func aPartialExportIsRefusedUnlessReplacing() async throws {
         // Given the example account (76 identities) stored
         let service = try await acmeService()

@@ -58,7 +58,8 @@ public enum Analyzer {
             let subject = Subject(
                 identity: identity, credentials: credentials, now: index.now(for: identity),
                 privilege: privileges[identity.id] ?? PrivilegeAnalysis.directAssessment(identity, in: index),
-                trust: trustPolicy?.awsDocument.map(TrustAnalysis.assess), knownAccounts: known)
+                trust: trustPolicy?.awsDocument.map(TrustAnalysis.assess), knownAccounts: known, grants: index.grants(of: identity),
+                edgesOut: index.edgesFrom[identity.id] ?? [], edgesIn: index.edgesTo[identity.id] ?? [], index: index)
             var findings: [Finding] = []
             for detector in detectors { findings += detector.findings(for: subject, policy: policy) }
             let risk = RiskScorer.score(subject: subject, findings: findings, policy: policy)

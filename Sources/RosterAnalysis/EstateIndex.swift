@@ -13,6 +13,9 @@ public struct EstateIndex: Sendable {
     public let grantsBySubject: [String: [Grant]]
     public let groupsByMember: [String: [String]]
     public let resourcesById: [String: Resource]
+    /// Stated edges by their `from` and by their `to` end.
+    public let edgesFrom: [String: [Edge]]
+    public let edgesTo: [String: [Edge]]
     /// Accounts the estates cover.
     public let accounts: Set<String>
     /// When each identity's estate was observed: the "now" its ages are measured against.
@@ -29,7 +32,13 @@ public struct EstateIndex: Sendable {
         var accounts: Set<String> = []
         var observed: [String: Date] = [:]
         var scopeByAccount: [String: String] = [:]
+        var edgesFrom: [String: [Edge]] = [:]
+        var edgesTo: [String: [Edge]] = [:]
         for estate in estates {
+            for edge in estate.edges {
+                edgesFrom[edge.from, default: []].append(edge)
+                edgesTo[edge.to, default: []].append(edge)
+            }
             identities += estate.identities
             for credential in estate.credentials { credentials[credential.identityId, default: []].append(credential) }
             for policy in estate.policies { policies[policy.id] = policy }
@@ -54,6 +63,8 @@ public struct EstateIndex: Sendable {
         self.accounts = accounts
         self.observedAtByScope = observed
         self.scopeByAccount = scopeByAccount
+        self.edgesFrom = edgesFrom
+        self.edgesTo = edgesTo
     }
 
     /// The time an identity's facts were observed.
@@ -105,9 +116,26 @@ public struct EstateIndex: Sendable {
         grantsBySubject[identity.id]?.first { $0.via == .boundary }?.policyId
     }
 
+    /// Every grant naming the identity as subject, with its policy when the estate holds it:
+    /// what provider evaluators and detectors of every provider judge an identity by.
+    public func grants(of identity: Identity) -> [GrantedPolicy] {
+        (grantsBySubject[identity.id] ?? []).map { GrantedPolicy(grant: $0, policy: policiesById[$0.policyId]) }
+    }
+
     /// Who may assume the identity: its trust policy, for roles.
     public func trustPolicy(of identity: Identity) -> Policy? {
         grantsBySubject[identity.id]?.first { $0.via == .trust }.flatMap { policiesById[$0.policyId] }
+    }
+}
+
+/// A grant with the policy it names (nil when the estate does not hold that policy).
+public struct GrantedPolicy: Sendable, Hashable {
+    public var grant: Grant
+    public var policy: Policy?
+
+    public init(grant: Grant, policy: Policy?) {
+        self.grant = grant
+        self.policy = policy
     }
 }
 

@@ -18,26 +18,27 @@ extension AWSConnector {
     /// - Parameter expected: when set, every named file must be of this kind.
     /// - Throws: ``ConnectorError`` naming the file or directory that is missing, unreadable or of the wrong kind.
     public static func discover(_ paths: [String], expected: AWSFileKind? = nil) throws -> Discovery<InputFile> {
-        var found = Discovery<InputFile>()
-        for path in paths {
-            var info = stat()
-            guard stat(path, &info) == 0 else {
-                let code = errno
-                if code == ENOENT { throw ConnectorError(.unreadable, "no such file or directory", file: path) }
-                throw SourceFile.unreadable(path, errno: code)
-            }
-            if SourceFile.FileType(info.st_mode).isDirectory {
-                var walk = DirectoryWalk()
-                try walk.search(path, relative: "")
-                found.skips += walk.skips
-                for candidate in walk.candidates.sorted(by: { $0.relative < $1.relative }) {
-                    try found.add(candidate.full)
+        try Discovery.search(
+            paths, candidate: { $0.hasSuffix(".json") || $0.hasSuffix(".csv") },
+            named: { InputFile(path: $0, kind: try recogniseNamed($0, expected: expected)) },
+            found: { path in
+                let file: SourceFile
+                do {
+                    file = try SourceFile.read(path)
+                } catch let error as ConnectorError where error.code == .malformed {
+                    // Not text at all (UTF-32, broken UTF-16): in a directory, that is some other file.
+                    return .skip("not text Roster can read (\(error.message))")
                 }
-            } else {
-                found.files.append(InputFile(path: path, kind: try recogniseNamed(path, expected: expected)))
-            }
-        }
-        return found
+                switch AWSFileKind.recognise(file.data) {
+                case let kind? where kind.isImportable:
+                    if kind == .credentialReportCSV { try file.checkCSVFields() }
+                    return .file(InputFile(path: path, kind: kind))
+                case let kind?:
+                    return .skip("this is \(kind), which Roster does not import")
+                case nil:
+                    return .skip("not an AWS IAM export Roster reads")
+                }
+            })
     }
 
     /// The kind of a file named on the command line, which must be one Roster imports (and `expected`, when set).
@@ -48,8 +49,7 @@ extension AWSConnector {
                 throw ConnectorError(.malformed, "the file is empty; expected \(AWSFileKind.importableList)", file: path, location: "line 1, column 1")
             }
             // Only text that sets out to be JSON is worth a syntax error; anything else is simply not an export.
-            let first = file.data.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
-            if first == UInt8(ascii: "{") || first == UInt8(ascii: "["), let problem = JSONSyntax.firstError(in: file.data) {
+            if file.startsLikeJSON, let problem = JSONSyntax.firstError(in: file.data) {
                 throw file.error(for: problem)
             }
             throw ConnectorError(.unrecognised, "not an AWS IAM export Roster reads; expected \(AWSFileKind.importableList)", file: path)
@@ -65,26 +65,59 @@ extension AWSConnector {
     }
 }
 
-extension Discovery<AWSConnector.InputFile> {
-    /// Recognises one regular file found in a directory: adds it, or skips it with why.
-    mutating func add(_ path: String) throws {
-        let file: SourceFile
-        do {
-            file = try SourceFile.read(path)
-        } catch let error as ConnectorError where error.code == .malformed {
-            // Not text at all (UTF-32, broken UTF-16): in a directory, that is some other file.
-            skips.append(DiscoverySkip(path: path, reason: "not text Roster can read (\(error.message))"))
-            return
+/// What a connector makes of one file found in a directory.
+enum FileVerdict<File> {
+    /// One of its files, to read.
+    case file(File)
+    /// Not one of its files; the reason follows "skipped, ".
+    case skip(String)
+}
+
+extension SourceFile {
+    /// Whether the text's first non-blank byte opens a JSON object or array.
+    var startsLikeJSON: Bool {
+        let first = data.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+    }
+}
+
+extension Discovery {
+    /// The one directory search every connector uses: expands directories recursively (not
+    /// into `.git`), offers each regular file whose relative path passes `candidate` to `found`,
+    /// and hands each path named directly to `named`, which must accept it or throw.
+    ///
+    /// Pipes, devices, sockets, broken links and link loops are skipped without being opened,
+    /// and links to directories are not followed; ``warnings`` says why for each.
+    /// - Parameters:
+    ///   - candidate: whether a file, by its path relative to the directory searched (`.github/workflows/ci.yml`), is worth opening.
+    ///   - named: recognises a file named on the command line; throws ``ConnectorError`` when it is not one.
+    ///   - found: recognises a file found in a directory, or says why it is skipped.
+    static func search(
+        _ paths: [String], candidate: @escaping (String) -> Bool, named: (String) throws -> File, found: (String) throws -> FileVerdict<File>
+    ) throws -> Discovery<File> {
+        var result = Discovery<File>()
+        for path in paths {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                let code = errno
+                if code == ENOENT { throw ConnectorError(.unreadable, "no such file or directory", file: path) }
+                throw SourceFile.unreadable(path, errno: code)
+            }
+            if SourceFile.FileType(info.st_mode).isDirectory {
+                var walk = DirectoryWalk(isCandidate: candidate)
+                try walk.search(path, relative: "")
+                result.skips += walk.skips
+                for entry in walk.candidates.sorted(by: { $0.relative < $1.relative }) {
+                    switch try found(entry.full) {
+                    case .file(let file): result.files.append(file)
+                    case .skip(let reason): result.skips.append(DiscoverySkip(path: entry.full, reason: reason))
+                    }
+                }
+            } else {
+                result.files.append(try named(path))
+            }
         }
-        switch AWSFileKind.recognise(file.data) {
-        case let kind? where kind.isImportable:
-            if kind == .credentialReportCSV { try file.checkCSVFields() }
-            files.append(AWSConnector.InputFile(path: path, kind: kind))
-        case let kind?:
-            skips.append(DiscoverySkip(path: path, reason: "this is \(kind), which Roster does not import"))
-        case nil:
-            skips.append(DiscoverySkip(path: path, reason: "not an AWS IAM export Roster reads"))
-        }
+        return result
     }
 }
 
@@ -93,8 +126,7 @@ extension Discovery<AWSConnector.InputFile> {
 private struct DirectoryWalk {
     var candidates: [(relative: String, full: String)] = []
     var skips: [DiscoverySkip] = []
-
-    static func isCandidate(_ name: String) -> Bool { name.hasSuffix(".json") || name.hasSuffix(".csv") }
+    let isCandidate: (String) -> Bool
 
     mutating func search(_ directory: String, relative: String) throws {
         for name in try Self.entries(of: directory) {
@@ -108,7 +140,7 @@ private struct DirectoryWalk {
                 switch errno {
                 case ELOOP:
                     skips.append(.init(path: full, reason: "a symbolic link loop: following it leads back to itself"))
-                case ENOENT where Self.isCandidate(name):
+                case ENOENT where isCandidate(relativeName):
                     skips.append(.init(path: full, reason: "a broken symbolic link: what it points to does not exist"))
                 case ENOENT:
                     break
@@ -122,10 +154,11 @@ private struct DirectoryWalk {
                 if isLink {
                     // Not followed, as before: a link can lead back up the tree, and its files may be imported twice.
                     skips.append(.init(path: full, reason: "a symbolic link to a directory, not followed (name that directory to import it)"))
-                } else {
+                } else if name != ".git" {
+                    // A repository's object store is never an export, and can be large.
                     try search(full, relative: relativeName + "/")
                 }
-            } else if Self.isCandidate(name) {
+            } else if isCandidate(relativeName) {
                 if let other = type.notRegular {
                     skips.append(.init(path: full, reason: "\(other), not a regular file; it was not opened"))
                 } else {

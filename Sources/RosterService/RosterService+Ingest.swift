@@ -48,6 +48,37 @@ extension RosterService {
         return report
     }
 
+    /// Imports several providers' recognised files as one import: one transaction over every
+    /// estate they give, so a bad file in any of them stores nothing.
+    public func importRecognised(_ parts: [RecognisedFiles], source: String, replace: Bool = false, progress: ProgressHandler? = nil) async throws -> IngestReport {
+        let reading = parts.filter { !$0.isEmpty }
+        let skipped = parts.flatMap(\.skips).map { "\($0.path): skipped, \($0.reason)" }
+        let fileCount = reading.reduce(0) { $0 + $1.paths.count }
+        progress?("checking for an identical import", 0, 0)
+        let inputDigest = SHA256Digest.hex(of: try reading.map { try $0.inputDigest() }.sorted().joined(separator: "\n"))
+        let all = try await store.snapshots(scope: nil)
+        let scopes = Set(all.filter { $0.inputDigest == inputDigest }.map(\.scope))
+        let same = try await store.latestSnapshots().filter { scopes.contains($0.scope) && $0.inputDigest == inputDigest }
+        if !scopes.isEmpty && same.count == scopes.count {
+            return IngestReport(outcomes: same.map { .unchanged($0) }, summaries: try await summaries(same), warnings: [], skipped: skipped,
+                                fileCount: fileCount, recognisedByDigest: true)
+        }
+        var merged = ConnectorResult(estates: [])
+        for part in reading {
+            let result = try part.readAll(progress: progress)
+            merged.estates += result.estates
+            merged.warnings += result.warnings
+        }
+        let repeated = Dictionary(grouping: merged.estates, by: \.scope).filter { $0.value.count > 1 }.keys.sorted()
+        if let scope = repeated.first {
+            throw ServiceError(.partialSnapshot, "\(scope): the files give this scope twice (from different providers' files); import them separately")
+        }
+        var report = try await ingest(merged, source: source, inputDigest: inputDigest, replace: replace, progress: progress)
+        report.skipped = skipped
+        report.fileCount = fileCount
+        return report
+    }
+
     /// Collects live from a provider's APIs and stores the result as an import would.
     public func collect<C: Collector>(_ collector: C, source: String, replace: Bool = false, progress: ProgressHandler? = nil) async throws -> IngestReport {
         let result = try await collector.collect(progress: progress)
@@ -86,7 +117,7 @@ extension RosterService {
         }
     }
 
-    private func summaries(_ snapshots: [SnapshotInfo]) async throws -> [Int64: SnapshotSummary] {
+    func summaries(_ snapshots: [SnapshotInfo]) async throws -> [Int64: SnapshotSummary] {
         var out: [Int64: SnapshotSummary] = [:]
         let ids = try await analysed(snapshots)
         for (snapshot, metrics) in zip(snapshots, try await metrics(analyses: ids, merged: false)) {

@@ -77,14 +77,28 @@ public struct Subject: Sendable {
     public let trust: TrustAssessment?
     /// Accounts that may be trusted: those in the store plus the configured ones, by id, with a name.
     public let knownAccounts: [String: String]
+    /// Every grant naming the identity, with its policy (permissions, trust, boundary, bindings).
+    public let grants: [GrantedPolicy]
+    /// Edges the sources state from and to the identity (a workload runs as it, it federates into a role…).
+    public let edgesOut: [Edge]
+    public let edgesIn: [Edge]
+    /// The whole estate the identity was analysed in, for checks that look further (which workloads exist).
+    public let index: EstateIndex?
 
-    public init(identity: Identity, credentials: [Credential], now: Date, privilege: PrivilegeAssessment, trust: TrustAssessment?, knownAccounts: [String: String]) {
+    public init(
+        identity: Identity, credentials: [Credential], now: Date, privilege: PrivilegeAssessment, trust: TrustAssessment?,
+        knownAccounts: [String: String], grants: [GrantedPolicy] = [], edgesOut: [Edge] = [], edgesIn: [Edge] = [], index: EstateIndex? = nil
+    ) {
         self.identity = identity
         self.credentials = credentials
         self.now = now
         self.privilege = privilege
         self.trust = trust
         self.knownAccounts = knownAccounts
+        self.grants = grants
+        self.edgesOut = edgesOut
+        self.edgesIn = edgesIn
+        self.index = index
     }
 
     /// Whether governance rules for machine identities apply: a machine or unclassified identity

@@ -113,6 +113,11 @@ extension PrivilegeAnalysis {
         var cache: [String: PrivilegeAssessment] = [:]
         var direct: [String: PrivilegeAssessment] = [:]
         for identity in index.identities {
+            if identity.provider != .aws {
+                // Other providers' grants are bindings and role assignments, judged in their own terms.
+                direct[identity.id] = PrivilegeEvaluators.assess(identity, in: index)
+                continue
+            }
             if identity.kind == .rootAccount {
                 direct[identity.id] = rootAssessment
                 continue
@@ -135,11 +140,11 @@ extension PrivilegeAnalysis {
             direct[identity.id] = assessed
         }
         // Administrators by their own policies are what a one-step escalation can take over.
-        let admins = index.identities.filter { direct[$0.id]?.level == .admin && $0.managedBy == nil }
+        let admins = index.identities.filter { $0.provider == .aws && direct[$0.id]?.level == .admin && $0.managedBy == nil }
         let targets = SelfEscalation.Targets(
             adminUsers: admins.filter { $0.kind == .iamUser }, adminRoles: admins.filter { $0.kind == .iamRole })
         var out = direct
-        for identity in index.identities where direct[identity.id]?.level != .admin && identity.managedBy == nil {
+        for identity in index.identities where identity.provider == .aws && direct[identity.id]?.level != .admin && identity.managedBy == nil {
             let policies = index.permissionPolicySet(of: identity)
             let steps = SelfEscalation.steps(for: identity, granted: policies.granted, boundary: index.boundary(of: identity), index: index, targets: targets)
             guard !steps.isEmpty else { continue }

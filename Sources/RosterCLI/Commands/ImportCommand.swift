@@ -10,7 +10,82 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import export files into a new snapshot.",
-        subcommands: [ImportAWSCommand.self])
+        discussion: """
+            `roster import <dir>` recognises every provider's files by content (a folder per provider, as an
+            administrator collects them) and imports them together. `roster import <provider> <dir|files…>` reads one
+            provider's files and fails on any file that is not one: \(Connectors.all.map(\.provider.rawValue).joined(separator: ", ")).
+            """,
+        subcommands: [ImportAWSCommand.self, ImportSourcesCommand.self],
+        defaultSubcommand: ImportSourcesCommand.self)
+}
+
+/// `roster import <dir>` and `roster import <provider> <paths…>` for every provider but AWS (which has its own options).
+struct ImportSourcesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "files",
+        abstract: "Import every provider's files found in directories, or one provider's: `roster import gcp ./gcp`.",
+        discussion: Connectors.all.map { "\($0.provider.rawValue) (\($0.title)): \($0.reads)." }.joined(separator: "\n"))
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var policyOptions: PolicyOptions
+
+    @Argument(help: "An optional provider name, then export files or directories.")
+    var paths: [String] = []
+
+    @Flag(help: "Store snapshots even if they drop more than half of a scope's identities (they really are gone).")
+    var replace = false
+
+    @Option(help: ArgumentHelp("Measure ages against this date (YYYY-MM-DD or ISO 8601) when the files do not say when they were written.", valueName: "date"))
+    var asOf: String?
+
+    /// The provider named first, if the first argument is one and not also a path.
+    private var namedProvider: ConnectorEntry? {
+        guard let first = paths.first, !FileManager.default.fileExists(atPath: first) else { return nil }
+        return Connectors.entry(for: Provider(rawValue: first.lowercased()))
+    }
+
+    func validate() throws {
+        let rest = namedProvider == nil ? paths : Array(paths.dropFirst())
+        if rest.isEmpty {
+            throw ValidationError("give export files or directories, e.g. `roster import examples/estate` or `roster import kubernetes cluster.json`")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors { try await global.removingNewDatabaseOnFailure { try await importFiles() } }
+    }
+
+    private func importFiles() async throws {
+        let format = try global.tabular()
+        var options = ImportOptions()
+        if let asOf {
+            guard let date = ISO8601.parse(asOf) else { throw ValidationError("--as-of expects a date such as 2026-11-20, got \(Sanitize.text(asOf))") }
+            options.asOf = date
+        }
+        let entry = namedProvider
+        let inputs = entry == nil ? paths : Array(paths.dropFirst())
+        let service = try global.service(writing: true, overrides: policyOptions)
+        let progress = ProgressBar()
+        defer { progress.finish() }
+        let timings = PhaseTimer(enabled: ProcessInfo.processInfo.environment["ROSTER_TIMINGS"] != nil)
+        progress.update("finding files")
+        let parts = try entry.map { [try $0.files(in: inputs, options: options)] } ?? Connectors.recogniseAll(inputs, options: options)
+        guard parts.contains(where: { !$0.isEmpty }) else {
+            let skipped = parts.reduce(0) { $0 + $1.skips.count }
+            let what = entry.map { "no \($0.title) export" } ?? "no export of any provider"
+            throw CLIError.input("\(what) found in \(inputs.joined(separator: ", "))\(skipped == 0 ? "" : " (skipped \(skipped) other files)")")
+        }
+        let report = try await service.importRecognised(parts, source: inputs.joined(separator: " "), replace: replace) { step, done, total in
+            timings.follow(step)
+            progress.update(step, done: done, total: total)
+        }
+        timings.finish()
+        progress.finish()
+        for warning in report.warnings { Terminal.warning(warning) }
+        for skipped in report.skipped { Terminal.warning(skipped) }
+        let providers = parts.filter { !$0.isEmpty }.map(\.provider.rawValue)
+        try ImportSummary(format: format).print(report, what: "Read \(Format.count(report.fileCount, "file")) (\(providers.joined(separator: ", ")))")
+    }
 }
 
 struct ImportAWSCommand: AsyncParsableCommand {

@@ -1,0 +1,6 @@
+public import RosterModel
+
+extension Detectors {
+    /// The Azure detectors.
+    public static let azureFamily: [Detector] = []
+}

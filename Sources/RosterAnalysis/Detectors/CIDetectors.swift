@@ -1,0 +1,6 @@
+public import RosterModel
+
+extension Detectors {
+    /// The CI detectors.
+    public static let ciFamily: [Detector] = []
+}

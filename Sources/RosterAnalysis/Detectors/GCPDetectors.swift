@@ -1,0 +1,6 @@
+public import RosterModel
+
+extension Detectors {
+    /// The GCP detectors.
+    public static let gcpFamily: [Detector] = []
+}

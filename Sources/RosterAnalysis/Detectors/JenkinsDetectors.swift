@@ -1,0 +1,6 @@
+public import RosterModel
+
+extension Detectors {
+    /// The Jenkins detectors.
+    public static let jenkinsFamily: [Detector] = []
+}

@@ -1,0 +1,6 @@
+public import RosterModel
+
+extension Detectors {
+    /// The Kubernetes detectors.
+    public static let kubernetesFamily: [Detector] = []
+}

@@ -1,0 +1,6 @@
+public import RosterModel
+
+extension Detectors {
+    /// The SaaS detectors.
+    public static let saasFamily: [Detector] = []
+}

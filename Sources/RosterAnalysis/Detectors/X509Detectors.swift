@@ -1,0 +1,6 @@
+public import RosterModel
+
+extension Detectors {
+    /// The X509 detectors.
+    public static let x509Family: [Detector] = []
+}

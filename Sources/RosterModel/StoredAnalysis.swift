@@ -52,14 +52,27 @@ public struct AnalysisRecord: Sendable {
     public var edges: [Edge]
     /// Additive governance counts, encoded by the analysis module.
     public var metrics: Data
+    /// Set for the cross-system link analysis, which spans every scope: it has no profiles of its
+    /// own, replaces the previous link analysis, and takes its findings' identity facts from `context`.
+    public var isLinks: Bool
+    /// Profiles (stored elsewhere) of the identities the link findings name.
+    public var context: [IdentityProfileRecord]
 
-    public init(snapshotId: Int64, settingsDigest: String, profiles: [IdentityProfileRecord], findings: [Finding], edges: [Edge], metrics: Data) {
+    /// The settings digest prefix that marks a link analysis.
+    public static let linksPrefix = "links:"
+
+    public init(
+        snapshotId: Int64, settingsDigest: String, profiles: [IdentityProfileRecord], findings: [Finding], edges: [Edge], metrics: Data,
+        isLinks: Bool = false, context: [IdentityProfileRecord] = []
+    ) {
         self.snapshotId = snapshotId
         self.settingsDigest = settingsDigest
         self.profiles = profiles
         self.findings = findings
         self.edges = edges
         self.metrics = metrics
+        self.isLinks = isLinks
+        self.context = context
     }
 }
 

@@ -55,6 +55,37 @@ extension RosterService {
         return ids
     }
 
+    /// The id of the stored cross-system link analysis of the latest snapshots, running (and
+    /// storing) it when the set of latest snapshots or the settings changed. Nil with fewer than two scopes.
+    func linkAnalysis(_ latest: [SnapshotInfo], estates: [String: Estate] = [:], progress: ProgressHandler? = nil) async throws -> Int64? {
+        guard latest.count > 1, let anchor = latest.max(by: { $0.id < $1.id }) else { return nil }
+        let policy = effectivePolicy(scopes: latest.map(\.scope))
+        let ids = latest.map(\.id).sorted().map(String.init).joined(separator: ",")
+        let digest = AnalysisRecord.linksPrefix + SHA256Digest.hex(of: "roster-links-\(Self.analysisVersion)\n\(try settingsDigest(policy))\n\(ids)")
+        if let id = try await store.analysisId(snapshot: anchor.id, settingsDigest: digest) { return id }
+        progress?("linking identities across systems", 0, 0)
+        var loaded: [Estate] = []
+        for snapshot in latest {
+            if let estate = estates[snapshot.scope], estate.observedAt == snapshot.observedAt {
+                loaded.append(estate)
+            } else {
+                loaded.append(try await store.estate(snapshot: snapshot.id))
+            }
+        }
+        let links = CrossSystemLinks.run(loaded)
+        let named = Array(Set(links.findings.map(\.identityId)))
+        let analyses = try await analysed(latest, estates: estates)
+        let context = named.isEmpty ? [] : try await store.profiles(ProfileQuery(analyses: analyses, identityIds: named))
+        let risk = Dictionary(context.map { ($0.identity.id, $0.risk) }, uniquingKeysWith: { a, _ in a })
+        let findings = links.findings.sorted { (risk[$0.identityId] ?? 0, $0.severity, $1.id) > (risk[$1.identityId] ?? 0, $1.severity, $0.id) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let record = AnalysisRecord(
+            snapshotId: anchor.id, settingsDigest: digest, profiles: [], findings: findings, edges: links.edges,
+            metrics: try encoder.encode(["links": links.edges.count, "unresolved": links.unresolved.count]), isLinks: true, context: context)
+        return try await store.saveAnalyses([record]).first
+    }
+
     /// Analysis as the store keeps it.
     static func record(of analysis: Analysis, snapshot: Int64, settingsDigest: String) throws -> AnalysisRecord {
         let profiles = analysis.profiles.map { profile in

@@ -93,6 +93,7 @@ extension RosterService {
         // Analyse what was stored now, reusing the estates in memory.
         let estates = Dictionary(result.estates.map { ($0.scope, $0) }, uniquingKeysWith: { a, _ in a })
         _ = try await analysed(outcomes.map(\.snapshot), estates: estates, progress: progress)
+        _ = try await linkAnalysis(try await store.latestSnapshots(), estates: estates, progress: progress)
         progress?("summarising", 0, 0)
         return IngestReport(
             outcomes: outcomes, summaries: try await summaries(outcomes.map(\.snapshot)), warnings: result.warnings, skipped: [],

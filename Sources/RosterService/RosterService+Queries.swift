@@ -28,8 +28,11 @@ extension RosterService {
         } else {
             snapshots = try await store.latestSnapshots()
         }
-        guard !snapshots.isEmpty else { throw ServiceError(.empty, "the database holds no snapshots yet; run `roster import aws <dir>` first") }
-        return View(snapshots: snapshots, analyses: try await analysed(snapshots))
+        guard !snapshots.isEmpty else { throw ServiceError(.empty, "the database holds no snapshots yet; run `roster import <dir>` first") }
+        var analyses = try await analysed(snapshots)
+        // The whole estate also sees what links its systems; one snapshot is seen on its own.
+        if snapshot == nil, let links = try await linkAnalysis(snapshots) { analyses.append(links) }
+        return View(snapshots: snapshots, analyses: analyses)
     }
 
     /// Active suppressions by finding id: the store's and the settings file's.

@@ -235,15 +235,22 @@ public struct RosterStore: SnapshotStore {
             throw StoreError(.notFound, "no snapshot #\(analysis.snapshotId)")
         }
         let latest = try latestSnapshot(scope: snapshot.scope, in: db)
-        let isLatest = latest?.id == snapshot.id
-        // One stored analysis per snapshot, and only the latest snapshot's (and this one's) are kept:
-        // older analyses are what grows a database that is imported into every day.
-        try db.execute(
-            sql: """
-                DELETE FROM analysis WHERE snapshotId = ?
-                   OR snapshotId IN (SELECT id FROM snapshot WHERE scope = ? AND id != ? AND id != ?)
-                """,
-            arguments: [snapshot.id, snapshot.scope, snapshot.id, latest?.id ?? -1])
+        let isLatest = analysis.isLinks || latest?.id == snapshot.id
+        let scope = analysis.isLinks ? "links" : snapshot.scope
+        if analysis.isLinks {
+            // The link analysis spans every scope: only the newest is kept.
+            try db.execute(sql: "DELETE FROM analysis WHERE settingsDigest LIKE 'links:%'")
+        } else {
+            // One stored analysis per snapshot, and only the latest snapshot's (and this one's) are kept:
+            // older analyses are what grows a database that is imported into every day.
+            try db.execute(
+                sql: """
+                    DELETE FROM analysis WHERE (snapshotId = ?
+                       OR snapshotId IN (SELECT id FROM snapshot WHERE scope = ? AND id != ? AND id != ?))
+                       AND settingsDigest NOT LIKE 'links:%'
+                    """,
+                arguments: [snapshot.id, snapshot.scope, snapshot.id, latest?.id ?? -1])
+        }
         try db.execute(
             sql: "INSERT INTO analysis (snapshotId, settingsDigest, analysedAt, metrics) VALUES (?, ?, ?, ?)",
             arguments: [snapshot.id, analysis.settingsDigest, Date().timeIntervalSinceReferenceDate, analysis.metrics])
@@ -257,6 +264,7 @@ public struct RosterStore: SnapshotStore {
         profileByIdentity.reserveCapacity(analysis.profiles.count)
         // Rows go in in key order (identity id, finding id), so each b-tree is appended to rather than
         // split at random pages: at a million identities that is most of the cost of storing analysis.
+        for profile in analysis.context { profileByIdentity[profile.identity.id] = profile }
         for (profile, data) in zip(analysis.profiles, profileData).sorted(by: { $0.0.identity.id < $1.0.identity.id }) {
             let identity = profile.identity
             profileByIdentity[identity.id] = profile
@@ -286,7 +294,7 @@ public struct RosterStore: SnapshotStore {
         for (position, finding) in analysis.findings.enumerated().sorted(by: { $0.element.id < $1.element.id }) {
             let identity = profileByIdentity[finding.identityId]?.identity
             try insertFinding.execute(arguments: [
-                analysisId, finding.id, snapshot.scope, finding.ruleId, finding.severity.rank, finding.owasp.rawValue, finding.identityId,
+                analysisId, finding.id, scope, finding.ruleId, finding.severity.rank, finding.owasp.rawValue, finding.identityId,
                 finding.identityName, identity?.kind.rawValue, identity?.provider.rawValue, identity?.account, identity?.nature.rawValue,
                 finding.credentialId, profileByIdentity[finding.identityId]?.risk ?? 0, position, finding.title, jsonArray(finding.evidence),
                 finding.remediation, String(decoding: try encoder.encode(finding.subject), as: UTF8.self),
@@ -294,7 +302,7 @@ public struct RosterStore: SnapshotStore {
             // History follows the newest snapshot only: re-analysing an old one must not rewrite it.
             if isLatest {
                 try upsertHistory.execute(arguments: [
-                    snapshot.scope, finding.id, finding.ruleId, finding.severity.rawValue, finding.title, finding.identityId, finding.identityName,
+                    scope, finding.id, finding.ruleId, finding.severity.rawValue, finding.title, finding.identityId, finding.identityName,
                     finding.credentialId, snapshot.id, snapshot.id, seen, seen,
                 ])
             }
@@ -530,7 +538,7 @@ public struct RosterStore: SnapshotStore {
 
     public func metrics(analyses: [Int64]) async throws -> [Data] {
         try await read { db in
-            try Data.fetchAll(db, sql: "SELECT metrics FROM analysis WHERE id IN (\(Self.placeholders(analyses.count))) ORDER BY id",
+            try Data.fetchAll(db, sql: "SELECT metrics FROM analysis WHERE id IN (\(Self.placeholders(analyses.count))) AND settingsDigest NOT LIKE 'links:%' ORDER BY id",
                               arguments: StatementArguments(analyses))
         }
     }

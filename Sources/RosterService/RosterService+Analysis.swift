@@ -82,7 +82,7 @@ extension RosterService {
         encoder.outputFormatting = .sortedKeys
         let record = AnalysisRecord(
             snapshotId: anchor.id, settingsDigest: digest, profiles: [], findings: findings, edges: links.edges,
-            metrics: try encoder.encode(["links": links.edges.count, "unresolved": links.unresolved.count]), isLinks: true, context: context)
+            metrics: try encoder.encode(GovernanceMetrics.findingsOnly(findings)), isLinks: true, context: context)
         return try await store.saveAnalyses([record]).first
     }
 

@@ -538,7 +538,7 @@ public struct RosterStore: SnapshotStore {
 
     public func metrics(analyses: [Int64]) async throws -> [Data] {
         try await read { db in
-            try Data.fetchAll(db, sql: "SELECT metrics FROM analysis WHERE id IN (\(Self.placeholders(analyses.count))) AND settingsDigest NOT LIKE 'links:%' ORDER BY id",
+            try Data.fetchAll(db, sql: "SELECT metrics FROM analysis WHERE id IN (\(Self.placeholders(analyses.count))) ORDER BY id",
                               arguments: StatementArguments(analyses))
         }
     }

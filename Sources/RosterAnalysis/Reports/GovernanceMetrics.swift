@@ -1,4 +1,4 @@
-import RosterModel
+public import RosterModel
 
 /// The governance numbers a programme reports on: how much of the NHI estate is owned,
 /// rotated, used and least-privileged.
@@ -41,6 +41,57 @@ public struct GovernanceMetrics: Codable, Sendable {
     public var overPrivileged: Ratio
     public var findingsBySeverity: [String: Int]
     public var findingsByOWASP: [String: Int]
+    /// Identities and non-human identities per provider.
+    public var byProvider: [String: ProviderCount] = [:]
+
+    public struct ProviderCount: Codable, Sendable, Hashable {
+        public var identities: Int
+        public var nonHuman: Int
+    }
+
+    /// Standing secrets whose age is governed by the rotation policy, whatever the provider calls them.
+    public static let rotatedKinds: Set<CredentialKind> = [.accessKey, .serviceAccountKey, .clientSecret, .apiKey]
+
+    /// Counts of findings only, for analyses without identities of their own (the cross-system link pass).
+    public static func findingsOnly(_ findings: [Finding]) -> GovernanceMetrics {
+        var out = merge([])
+        for finding in findings {
+            out.findingsBySeverity[finding.severity.rawValue, default: 0] += 1
+            out.findingsByOWASP[finding.owasp.rawValue, default: 0] += 1
+        }
+        return out
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case identities, humans, nonHuman, withOwner, keysRotatedWithinPolicy, unused, overPrivileged, findingsBySeverity, findingsByOWASP, byProvider
+    }
+
+    public init(
+        identities: Int, humans: Int, nonHuman: Int, withOwner: Ratio, keysRotatedWithinPolicy: Ratio, unused: [String: Ratio], overPrivileged: Ratio,
+        findingsBySeverity: [String: Int], findingsByOWASP: [String: Int], byProvider: [String: ProviderCount] = [:]
+    ) {
+        self.identities = identities
+        self.humans = humans
+        self.nonHuman = nonHuman
+        self.withOwner = withOwner
+        self.keysRotatedWithinPolicy = keysRotatedWithinPolicy
+        self.unused = unused
+        self.overPrivileged = overPrivileged
+        self.findingsBySeverity = findingsBySeverity
+        self.findingsByOWASP = findingsByOWASP
+        self.byProvider = byProvider
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            identities: try c.decode(Int.self, forKey: .identities), humans: try c.decode(Int.self, forKey: .humans),
+            nonHuman: try c.decode(Int.self, forKey: .nonHuman), withOwner: try c.decode(Ratio.self, forKey: .withOwner),
+            keysRotatedWithinPolicy: try c.decode(Ratio.self, forKey: .keysRotatedWithinPolicy), unused: try c.decode([String: Ratio].self, forKey: .unused),
+            overPrivileged: try c.decode(Ratio.self, forKey: .overPrivileged), findingsBySeverity: try c.decode([String: Int].self, forKey: .findingsBySeverity),
+            findingsByOWASP: try c.decode([String: Int].self, forKey: .findingsByOWASP),
+            byProvider: try c.decodeIfPresent([String: ProviderCount].self, forKey: .byProvider) ?? [:])
+    }
 
     /// The metrics of several analyses (one per scope) as one: every figure is a count, so they add up.
     public static func merge(_ parts: [GovernanceMetrics]) -> GovernanceMetrics {
@@ -58,6 +109,7 @@ public struct GovernanceMetrics: Codable, Sendable {
             for (tier, ratio) in part.unused { out.unused[tier] = add(out.unused[tier] ?? Ratio(count: 0, total: 0), ratio) }
             out.findingsBySeverity.merge(part.findingsBySeverity, uniquingKeysWith: +)
             out.findingsByOWASP.merge(part.findingsByOWASP, uniquingKeysWith: +)
+            out.byProvider.merge(part.byProvider) { ProviderCount(identities: $0.identities + $1.identities, nonHuman: $0.nonHuman + $1.nonHuman) }
         }
         return out
     }
@@ -65,7 +117,7 @@ public struct GovernanceMetrics: Codable, Sendable {
     public static func compute(_ analysis: Analysis) -> GovernanceMetrics {
         // The same population the NHI detectors govern (Subject.isGovernedNHI), so counts and findings agree.
         let nhis = analysis.profiles.filter { $0.identity.nature.isNonHuman && $0.identity.managedBy == nil && $0.identity.kind != .rootAccount }
-        let keys = nhis.flatMap { profile in profile.credentials.filter { $0.kind == .accessKey && $0.status == .active }.map { (profile, $0) } }
+        let keys = nhis.flatMap { profile in profile.credentials.filter { rotatedKinds.contains($0.kind) && $0.status == .active }.map { (profile, $0) } }
         let rotated = keys.filter { profile, key in
             guard let reference = key.ageReference else { return false }
             return reference.days(until: profile.observedAt) <= analysis.policy.maxKeyAgeDays
@@ -81,6 +133,13 @@ public struct GovernanceMetrics: Codable, Sendable {
             bySeverity[finding.severity.rawValue, default: 0] += 1
             byOWASP[finding.owasp.rawValue, default: 0] += 1
         }
+        var byProvider: [String: ProviderCount] = [:]
+        for profile in analysis.profiles {
+            var count = byProvider[profile.identity.provider.rawValue] ?? ProviderCount(identities: 0, nonHuman: 0)
+            count.identities += 1
+            if profile.identity.nature.isNonHuman { count.nonHuman += 1 }
+            byProvider[profile.identity.provider.rawValue] = count
+        }
         return GovernanceMetrics(
             identities: analysis.profiles.count,
             humans: analysis.profiles.filter { $0.identity.nature == .human }.count,
@@ -90,6 +149,6 @@ public struct GovernanceMetrics: Codable, Sendable {
             unused: unused,
             overPrivileged: Ratio(count: nhis.filter { $0.privilege.level == .admin }.count, total: nhis.count),
             findingsBySeverity: bySeverity,
-            findingsByOWASP: byOWASP)
+            findingsByOWASP: byOWASP, byProvider: byProvider)
     }
 }

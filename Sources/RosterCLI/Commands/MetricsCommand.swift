@@ -23,9 +23,14 @@ struct MetricsCommand: AsyncParsableCommand {
             var rows: [(String, String, String)] = [
                 ("identities", "\(m.identities)", "\(m.nonHuman) non-human, \(m.humans) human"),
                 ("NHIs with an owner", percent(m.withOwner), "\(m.withOwner.count) of \(m.withOwner.total)"),
-                ("NHI access keys rotated within \(policy.maxKeyAgeDays) days", percent(m.keysRotatedWithinPolicy),
-                 "\(m.keysRotatedWithinPolicy.count) of \(m.keysRotatedWithinPolicy.total) active keys"),
+                ("NHI keys and secrets rotated within \(policy.maxKeyAgeDays) days", percent(m.keysRotatedWithinPolicy),
+                 "\(m.keysRotatedWithinPolicy.count) of \(m.keysRotatedWithinPolicy.total) active access keys, service account keys, client secrets and API keys"),
             ]
+            if m.byProvider.count > 1 {
+                for (provider, count) in m.byProvider.sorted(by: { $0.key < $1.key }) {
+                    rows.insert(("  \(provider)", "\(count.identities)", "\(count.nonHuman) non-human"), at: 1 + m.byProvider.keys.sorted().firstIndex(of: provider)!)
+                }
+            }
             for tier in policy.staleTiers.sorted() {
                 if let r = m.unused["\(tier)d"] { rows.append(("NHIs unused ≥ \(tier) days", percent(r), "\(r.count) of \(r.total) with usage data")) }
             }

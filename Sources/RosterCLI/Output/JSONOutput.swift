@@ -171,6 +171,40 @@ enum JSONOutput {
             }
             self.edges = edges?.map { EdgeRecord($0, from: i.id) }
         }
+
+        private enum CodingKeys: String, CodingKey {
+            case id, name, arn, kind, provider, account, nature, natureReason, owner, environment, tags, createdAt, lastUsedAt, lastUsedDetail
+            case idleDays, privilege, riskScore, findings, credentials, findingDetails, riskFactors, privilegeEvidence, trustedBy, edges
+        }
+
+        /// The contract's fields (`account`, `owner`, `environment` included) are always present, null when unknown.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encodeIfPresent(arn, forKey: .arn)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(provider, forKey: .provider)
+            try c.encode(account, forKey: .account)
+            try c.encode(nature, forKey: .nature)
+            try c.encode(natureReason, forKey: .natureReason)
+            try c.encode(owner, forKey: .owner)
+            try c.encode(environment, forKey: .environment)
+            try c.encode(tags, forKey: .tags)
+            try c.encodeIfPresent(createdAt, forKey: .createdAt)
+            try c.encodeIfPresent(lastUsedAt, forKey: .lastUsedAt)
+            try c.encodeIfPresent(lastUsedDetail, forKey: .lastUsedDetail)
+            try c.encodeIfPresent(idleDays, forKey: .idleDays)
+            try c.encode(privilege, forKey: .privilege)
+            try c.encode(riskScore, forKey: .riskScore)
+            try c.encode(findings, forKey: .findings)
+            try c.encodeIfPresent(credentials, forKey: .credentials)
+            try c.encodeIfPresent(findingDetails, forKey: .findingDetails)
+            try c.encodeIfPresent(riskFactors, forKey: .riskFactors)
+            try c.encodeIfPresent(privilegeEvidence, forKey: .privilegeEvidence)
+            try c.encodeIfPresent(trustedBy, forKey: .trustedBy)
+            try c.encodeIfPresent(edges, forKey: .edges)
+        }
     }
 
     /// An edge as `show --format json` prints it: the other end's id, which way, and why.

@@ -134,6 +134,27 @@ struct GCPConnectorTests {
         #expect(prod.gcpIdentity("payments@acme-prod-4821.iam.gserviceaccount.com")?.natureReason.contains("payments/payments-api") == true)
     }
 
+    @Test func theWorkloadAnAccountServesIsItsNatureReason() throws {
+        // Given accounts trusted by a KSA in either GKE form, and by a federated subject
+        let pool = "principal://iam.googleapis.com/projects/\(GCPJSON.number)/locations/global/workloadIdentityPools"
+        let estate = try #require(try withGCPFiles([
+            "acme-test-5150/sa.json": GCPJSON.accounts(GCPJSON.account("legacy-form"), GCPJSON.account("new-form"), GCPJSON.account("ci")),
+            "acme-test-5150/legacy-form@acme-test-5150.iam.gserviceaccount.com.json": GCPJSON.policy([
+                ("roles/iam.workloadIdentityUser", ["serviceAccount:acme-test-5150.svc.id.goog[orders/worker]"]),
+            ]),
+            "acme-test-5150/new-form@acme-test-5150.iam.gserviceaccount.com.json": GCPJSON.policy([
+                ("roles/iam.workloadIdentityUser", ["\(pool)/acme-test-5150.svc.id.goog/subject/ns/billing/sa/invoicer"]),
+            ]),
+            "acme-test-5150/ci@acme-test-5150.iam.gserviceaccount.com.json": GCPJSON.policy([
+                ("roles/iam.workloadIdentityUser", ["\(pool)/gitlab/subject/project_path:acme/api:ref_type:branch:ref:main"]),
+            ]),
+        ]) { try readGCP([$0.path], asOf: Fixture.now) }.estates.first)
+        // Then each account's nature says which workload uses it
+        #expect(estate.gcpIdentity("legacy-form")?.natureReason.contains("Kubernetes service account orders/worker") == true)
+        #expect(estate.gcpIdentity("new-form")?.natureReason.contains("Kubernetes service account billing/invoicer") == true)
+        #expect(estate.gcpIdentity("ci")?.natureReason.contains("workload identity federation") == true)
+    }
+
     @Test func projectImpersonationBindingsAreInheritedByEveryAccount() throws {
         let prod = try prod()
         // Given ci-runner holding roles/iam.serviceAccountTokenCreator on the project

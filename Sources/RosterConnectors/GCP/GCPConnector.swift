@@ -111,8 +111,10 @@ public struct GCPConnector: Connector {
         var newest: Date?
         for input in files {
             let file = try SourceFile.read(input.path)
-            // The path matters too: which project or account a bare IAM policy belongs to comes from its folder and name.
-            parts.append("\(input.kind.rawValue):\(input.path):\(ContentDigest.sha256(file.data))")
+            // The names matter too: which project or account a bare IAM policy belongs to comes from its folder's and its own name
+            // (and the files beside it, which are in the digest anyway); where the folder is does not.
+            let folder = ((input.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+            parts.append("\(input.kind.rawValue):\(folder)/\((input.path as NSString).lastPathComponent):\(ContentDigest.sha256(file.data))")
             if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
                 newest = max(newest ?? modified, modified)
             }

@@ -136,6 +136,11 @@ extension GCPMapper {
                 case .principalSet(let set) where set.contains("/attribute.repository/"):
                     let repository = set.components(separatedBy: "/attribute.repository/").last ?? ""
                     return "a service account that workloads of repository \(repository.prefix(200)) impersonate through workload identity federation"
+                case .principal(let subject) where subject.contains(".svc.id.goog/subject/ns/"):
+                    // GKE Workload Identity Federation's principal form: …/PROJECT.svc.id.goog/subject/ns/NAMESPACE/sa/KSA
+                    let path = subject.components(separatedBy: "/subject/ns/").last?.components(separatedBy: "/sa/") ?? []
+                    guard path.count == 2 else { fallthrough }
+                    return "a service account that Kubernetes service account \(path[0].prefix(100))/\(path[1].prefix(100)) runs as through GKE Workload Identity"
                 case .principalSet, .principal:
                     return "a service account that federated workloads impersonate through workload identity federation"
                 default:

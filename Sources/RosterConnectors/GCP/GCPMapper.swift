@@ -89,7 +89,9 @@ struct GCPMapper {
 
         // Project bindings: grants to service accounts, and impersonation roles every account of the project inherits.
         var inherited: [String: [JSONAny]] = [:]
-        for (project, policy) in projectPolicies {
+        let accountsByEmail = context.accounts.values.sorted { $0.value.email < $1.value.email }
+        let accountsByProject = Dictionary(grouping: accountsByEmail, by: \.projectId)
+        for (project, policy) in projectPolicies.sorted(by: { $0.key < $1.key }) {
             var deleted: [String] = []
             for binding in policy.value.bindings ?? [] {
                 let members = (binding.members ?? []).map(GCPMember.init)
@@ -101,7 +103,7 @@ struct GCPMapper {
                     case .serviceAccount(let email):
                         try grant(binding, to: email, scope: GrantScope(.project, project), in: project, place: policy.place, context: context, drafts: &drafts)
                         if let verb = GCPRoleFacts.impersonationRoles[binding.role] {
-                            for target in context.accounts.values where target.projectId == project && target.value.email != email
+                            for target in accountsByProject[project] ?? [] where target.value.email != email
                                 && GCPAccountClass(email: target.value.email) != .serviceAgent
                             {
                                 drafts[project]!.edges.insert(Edge(
@@ -125,7 +127,7 @@ struct GCPMapper {
         }
 
         // Each account's own IAM policy, plus what it inherits from its project, is its trust policy: who may act as it.
-        for account in context.accounts.values where GCPAccountClass(email: account.value.email) != .serviceAgent {
+        for account in accountsByEmail where GCPAccountClass(email: account.value.email) != .serviceAgent {
             let email = account.value.email
             let own = accountPolicies[email]
             let fromProject = inherited[account.projectId] ?? []

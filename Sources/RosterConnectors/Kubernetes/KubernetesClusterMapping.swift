@@ -189,6 +189,17 @@ struct ClusterMapping {
                 lastUsedDetail: lastUsed == nil ? nil : "API server's \(KubernetesMapper.lastUsedLabel) label (day precision)",
                 usageTracked: tracked, fingerprint: secret.tokenFingerprint, preview: "Secret \(key)"))
         }
+        // An account's last use is its tokens' (the only use Kubernetes records); it stays untracked, since a pod's
+        // projected tokens leave no trace, so nothing reads "never used" into an account without one.
+        var position: [String: Int] = [:]
+        for (index, identity) in estate.identities.enumerated() { position[identity.id] = index }
+        for credential in estate.credentials {
+            guard let used = credential.lastUsedAt, let index = position[credential.identityId] else { continue }
+            if used > (estate.identities[index].lastUsedAt ?? .distantPast) {
+                estate.identities[index].lastUsedAt = used
+                estate.identities[index].lastUsedDetail = "token \(credential.preview ?? credential.id)"
+            }
+        }
     }
 
     // MARK: Helpers

@@ -23,7 +23,7 @@ struct KubernetesConnectorTests {
         #expect(api.owner == "payments")
         #expect(api.tags["eks.amazonaws.com/role-arn"] == "arn:aws:iam::210987654321:role/payments-api")
         // And the observation time is the newest timestamp in the data
-        #expect(eks.observedAt == utc("2025-06-01T06:30:00Z"))
+        #expect(eks.observedAt == utc("2026-11-19T06:30:00Z"))
     }
 
     @Test func irsaAnnotationBecomesAClaimWithSubjectAudienceAndIssuer() throws {
@@ -71,7 +71,7 @@ struct KubernetesConnectorTests {
         #expect(token.kind == .kubernetesServiceAccountToken)
         #expect(token.status == .active)
         #expect(token.createdAt == utc("2023-02-14T16:20:00Z"))
-        #expect(token.lastUsedAt == utc("2025-05-30T00:00:00Z"))
+        #expect(token.lastUsedAt == utc("2026-11-17T00:00:00Z"))
         #expect(token.usageTracked)
         let jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6InN5bnRoZXRpYyJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwic3ViIjoic3lzdGVtOnNlcnZpY2VhY2NvdW50OmNpOmRlcGxveWVyIn0.ZXhhbXBsZS1zaWduYXR1cmUtbm90LXJlYWw"
         #expect(token.fingerprint == CredentialFingerprint(.kubernetesServiceAccountToken, of: jwt).description)

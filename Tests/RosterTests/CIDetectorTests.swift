@@ -122,7 +122,7 @@ let ciDetectorCases: [String: DetectorCase] = [
         // Protected, or unprotected but used only on the default branch.
         healthy: { try gitlabEstate(mrPipeline, variables: variables([("CODECOV_TOKEN", "x", true), ("DEPLOY_TOKEN", "y", false)])) }),
     "gitlab.pipeline.static-cloud-key": ciCase(
-        pipelineName, .high, .nhi7LongLivedSecrets, evidence: "AWS_ACCESS_KEY_ID holds a static AWS key",
+        pipelineName, .high, .nhi7LongLivedSecrets, evidence: "AWS_ACCESS_KEY_ID (CI/CD settings, aws-access-key-id) hold a static AWS key",
         risky: { try gitlabEstate(mrPipeline, variables: variables([("AWS_ACCESS_KEY_ID", "AKIAROV464D6OF7CMHQJ", true)])) },
         healthy: { try gitlabEstate(mrPipeline, variables: variables([("AWS_ROLE_ARN", "arn:aws:iam::210987654321:role/gitlab", true)])) }),
     "github.deploy-key.write-access": ciCase(

@@ -173,14 +173,21 @@ extension Detectors {
             + "(AssumeRoleWithWebIdentity, workload identity federation, a federated credential), then delete the key and the variable.",
         evaluate: { subject, _ in
             guard let pipeline = CIFacts.content(subject, type: PolicyBody.gitlabPipelineType) else { return [] }
-            var seen: Set<String> = []
-            return (pipeline["variables"].array).compactMap { variable -> Hit? in
-                guard let cloud = variable["staticKeyCloud"].string, let key = variable["key"].string, seen.insert(key).inserted else { return nil }
-                let source = variable["source"].string == "settings" ? "CI/CD variable" : "variable written in .gitlab-ci.yml"
+            // One finding per cloud: a key id and its secret are one key.
+            var byCloud: [String: [Fact]] = [:]
+            for variable in pipeline["variables"].array {
+                if let cloud = variable["staticKeyCloud"].string { byCloud[cloud, default: []].append(variable) }
+            }
+            return byCloud.keys.sorted().map { cloud in
+                let variables = byCloud[cloud]!
+                let names = variables.map { variable in
+                    "\(variable["key"].string ?? "?") (\(variable["source"].string == "settings" ? "CI/CD settings" : ".gitlab-ci.yml"), \(variable["credential"].string ?? "key"))"
+                }
+                let first = variables.first?["key"].string ?? ""
                 return Hit([
-                    "\(source) \(key) holds a static \(CIFacts.cloudName(cloud)) key (\(variable["credential"].string ?? "key"))",
+                    "\(names.joined(separator: ", ")) hold a static \(CIFacts.cloudName(cloud)) key",
                     "GitLab can federate to \(CIFacts.cloudName(cloud)) with an ID token, so no stored key is needed",
-                ], credentialId: subject.credentials.first { $0.id.contains("#variable/\(key)") }?.id)
+                ], credentialId: subject.credentials.first { $0.id.hasSuffix("#variable/\(first)") }?.id)
             }
         })
 

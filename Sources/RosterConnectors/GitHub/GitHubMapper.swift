@@ -174,12 +174,12 @@ struct GitHubMapper {
             for login in job.cloudLogins where login.method == .oidc {
                 var conditions = ["iss=\(issuer)"] + subjects.map { "sub=\($0)" }
                 if let audience = login.audience { conditions.append("aud=\(audience)") }
-                let place = "\(path): job \(job.id), step \"\(login.step)\" (\(login.action))"
+                let place = "\(workflow.file): job \(job.id), step \"\(login.step)\" (\(login.action))"
                 let tokenNote = idToken ? "" : "; the job is not granted id-token: write, so the sign-in fails as written"
                 func literal(_ input: String) -> String? {
                     guard let value = login.inputs[input], !value.isEmpty else { return nil }
                     if value.contains("${{") {
-                        warnings.append("\(place): \(input) is \(value.prefix(120)), which the file does not spell out; no claim on it is stated")
+                        warnings.append("\(path): job \(job.id), step \"\(login.step)\": \(input) is \(value.prefix(120)), which the file does not spell out; no claim on it is stated")
                         return nil
                     }
                     return value

@@ -68,7 +68,7 @@ struct GitLabMapper {
                                           fingerprint: cls.fingerprint?.description, preview: cls.preview ?? "$\(key)"))
             if let holds = cls.holds {
                 edges.append(Edge(from: id, to: holds, kind: .holdsCredentialOf, rule: Self.rule,
-                                  reason: "variable \(key) written in \(project.pipelinePath ?? ".gitlab-ci.yml") holds a static key"))
+                                  reason: "variable \(key) written in .gitlab-ci.yml of \(path) holds a static key of \(holds.split(separator: ":", maxSplits: 2).last ?? "")"))
             }
         }
 
@@ -104,7 +104,7 @@ struct GitLabMapper {
                 let token = job.idTokens.first { $0.name == tokenName } ?? (job.idTokens.count == 1 ? job.idTokens.first : nil)
                 var conditions = ["iss=\(issuer)"] + subjects.map { "sub=\($0)" }
                 conditions += (token?.audiences ?? []).map { "aud=\($0)" }
-                let place = "\(project.pipelinePath ?? ".gitlab-ci.yml"): job \(job.id)"
+                let place = ".gitlab-ci.yml: job \(job.id)"
                 var fact: [String: Any] = ["cloud": login.cloud, "method": login.method, "targets": login.targets]
                 if let token { fact["idToken"] = token.name }
                 loginFacts.append(fact)
@@ -114,7 +114,7 @@ struct GitLabMapper {
                         edges.append(Edge(from: id, to: role, kind: .canAssume, rule: Self.rule,
                                           reason: "\(place) assumes \(role) with its ID token (assume-role-with-web-identity)", conditions: conditions))
                     } else {
-                        warnings.append("\(place): the role it assumes (\(login.targets["role-arn"]?.prefix(80) ?? "not named")) is not spelled out; no claim is stated")
+                        warnings.append("\(project.pipelinePath ?? path): job \(job.id): the role it assumes (\(login.targets["role-arn"]?.prefix(80) ?? "not named")) is not spelled out; no claim is stated")
                     }
                 case "gcp":
                     if let provider = resolve(login.targets["workload_identity_provider"]) {

@@ -260,6 +260,49 @@ struct GitHubConnectorTests {
         #expect(infra.edges.contains { $0.to == "arn:aws:iam::210987654321:role/github-deploy" && $0.conditions.contains("sub=repo:acme/deploy-infra:environment:production") })
     }
 
+    @Test func observationTimeIsAsOfElseTheNewestDateInTheDataElseTheFilesTimes() throws {
+        try withTemporaryDirectory { dir in
+            let checkout = try CICheckoutBuilder.github(in: dir, workflows: ["d.yml": Self.deploy], files: [
+                "e/s.json": #"{"total_count": 1, "secrets": [{"name": "A", "created_at": "2024-01-01T00:00:00Z", "updated_at": "2025-02-03T04:05:06Z"}]}"#,
+            ])
+            #expect(try readGitHub([checkout.root.path], asOf: Fixture.now).estates[0].observedAt == Fixture.now)
+            #expect(try readGitHub([checkout.root.path], asOf: nil).estates[0].observedAt == utc("2025-02-03T04:05:06Z"))
+        }
+    }
+
+    @Test func theInputDigestFollowsTheFilesThatDecideTheEstate() throws {
+        try withTemporaryDirectory { dir in
+            let checkout = try CICheckoutBuilder.github(in: dir, workflows: ["d.yml": Self.deploy])
+            let connector = GitHubConnector(asOf: Fixture.now)
+            func digest() throws -> String { try connector.inputDigest(try connector.discover([checkout.root.path]).files) }
+            let first = try digest()
+            #expect(try digest() == first)
+            // CODEOWNERS and the remote are not discovered as files, but they change the estate, so the digest
+            try checkout.write(".github/CODEOWNERS", "* @acme/other\n")
+            let second = try digest()
+            #expect(second != first)
+            try checkout.write(".git/config", "[remote \"origin\"]\n\turl = git@github.com:acme/renamed.git\n")
+            #expect(try digest() != second)
+        }
+    }
+
+    @Test func aWorkflowNamedOnTheCommandLineIsReadWithItsCheckout() throws {
+        try withTemporaryDirectory { dir in
+            let checkout = try CICheckoutBuilder.github(in: dir, workflows: ["d.yml": Self.deploy])
+            let file = checkout.root.appendingPathComponent(".github/workflows/d.yml").path
+            let result = try readGitHub([file])
+            #expect(result.estates.map(\.scope) == ["github:acme/api"])
+            #expect(result.estates[0].identities.map(\.id) == ["github:acme/api/.github/workflows/d.yml"])
+        }
+    }
+
+    @Test func importOfADirectoryOffersEveryFileToBothConnectors() throws {
+        let recognised = try Connectors.recogniseAll([Fixture.packageRoot.appendingPathComponent("examples/estate").path])
+        let providers = Set(recognised.map(\.provider))
+        #expect(providers.isSuperset(of: [.github, .gitlab]))
+        #expect(recognised.first { $0.provider == .gitlab }?.paths.count == 2)
+    }
+
     static let edKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHj8b5WMJmMLrytObcWQbO93KizghBj+jpPIaf8sgZcY"
     /// `ssh-keygen -lf` of ``edKey``.
     static let edKeyFingerprint = "SHA256:vq3jH7Ba9/YMqxDrdlIm6vKokScdTty1aqmCNHBqGiI"

@@ -75,11 +75,15 @@ struct VariableClass: Sendable, Hashable {
             out.staticKeyCloud = cloud
             return out
         }
+        if namedSecretWords.contains(where: upper.contains) {
+            // A secret by its name, whatever its value looks like (Codecov tokens are UUIDs); never used as an identifier.
+            out.credential = "named-secret"
+            return out
+        }
         if isRoleARN(trimmed) { out.roleARN = trimmed }
         if isGUID(trimmed) { out.guid = trimmed.lowercased() }
-        if namedSecretWords.contains(where: upper.contains) && out.roleARN == nil && out.guid == nil {
-            out.credential = "named-secret"
-        } else if masked || (fileType && (upper.contains("KEY") || upper.contains("KUBECONFIG") || upper.contains("CERT"))) {
+        if out.roleARN == nil && out.guid == nil
+            && (masked || (fileType && (upper.contains("KEY") || upper.contains("KUBECONFIG") || upper.contains("CERT")))) {
             out.credential = "masked"
         }
         return out

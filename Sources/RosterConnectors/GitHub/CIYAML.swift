@@ -4,9 +4,10 @@ import Yams
 /// YAML reading shared by the GitHub and GitLab connectors: one parse with Yams, every parser
 /// error mapped to a ``ConnectorError`` with its line and column, and located access to nodes.
 ///
-/// Pipeline files are read as node trees (`Yams.compose`), never resolved to Swift values, so a
-/// key such as `on:` stays the text `on` (YAML 1.1 would read it as `true`) and every value keeps
-/// its place in the file for messages.
+/// Pipeline files are read as node trees (`Yams.compose`) with no tag resolution at all, so a key
+/// such as `on:` stays the text `on` (YAML 1.1 would read it as `true`), repeated keys are compared
+/// as written, no scalar is matched against type patterns (the costly part of a parse), and every
+/// value keeps its place in the file for messages.
 enum CIYAML {
     /// The most nodes one file may expand to. Aliases share nodes, so a few lines can name
     /// billions of them ("billion laughs"); walking those is refused, not attempted.
@@ -22,7 +23,7 @@ enum CIYAML {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text, Resolver.default, Constructor.default, .utf8)
+            node = try Yams.compose(yaml: text, Resolver.basic, Constructor.default, .utf8)
         } catch let error as YamlError {
             throw located(error, file: file.path)
         }
@@ -37,7 +38,7 @@ enum CIYAML {
     }
 
     /// The node tree of a YAML text, or nil when it does not parse (for tests and small fragments).
-    static func node(_ text: String) -> Node? { try? Yams.compose(yaml: text) }
+    static func node(_ text: String) -> Node? { try? Yams.compose(yaml: text, Resolver.basic) }
 
     /// A Yams error as a located ``ConnectorError``; never quotes the file's text (it may hold secrets).
     static func located(_ error: YamlError, file: String) -> ConnectorError {

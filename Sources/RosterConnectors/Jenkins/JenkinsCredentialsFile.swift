@@ -1,6 +1,10 @@
 import Foundation
 import SWXMLHash
 
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
 /// A Jenkins controller's `$JENKINS_HOME/credentials.xml` (the system credentials store), as
 /// XStream writes it, with every secret value dropped at parse time.
 ///
@@ -140,7 +144,17 @@ extension JenkinsCredentialsFile {
             cutOff
             ? "not well-formed XML: the file ends before </\(rootElement)> (cut off while copying?)"
             : "not well-formed XML (an unclosed or mismatched element, a bare & or <, or an undefined entity)"
-        return ConnectorError(.malformed, message, file: path, location: "line \(max(error.line, 1)), column \(max(error.column, 1))")
+        var (line, column) = (error.line, error.column)
+        if line == 0 {
+            // The platform's parser does not put the place in its error (SWXMLHash then reports 0): parse again,
+            // only on this error path, asking the parser where it stopped.
+            let locator = ErrorLocator()
+            let parser = XMLParser(data: data)
+            parser.delegate = locator
+            _ = parser.parse()
+            (line, column) = (locator.line, locator.column)
+        }
+        return ConnectorError(.malformed, message, file: path, location: "line \(max(line, 1)), column \(max(column, 1))")
     }
 
     /// A pseudo-attribute's value in an XML declaration: `encoding` in `<?xml version='1.1' encoding='UTF-8'?>`.
@@ -255,4 +269,16 @@ private enum JenkinsSecretLimits {
 extension XMLHashXMLElement {
     /// The child elements, without the text between them.
     fileprivate var childElements: [XMLHashXMLElement] { children.compactMap { $0 as? XMLHashXMLElement } }
+}
+
+/// Records where an XML parser stopped at its first error.
+private final class ErrorLocator: NSObject, XMLParserDelegate {
+    var line = 0
+    var column = 0
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        guard line == 0 else { return }
+        line = parser.lineNumber
+        column = parser.columnNumber
+    }
 }

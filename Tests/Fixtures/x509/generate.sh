@@ -98,8 +98,8 @@ issue issuing "/O=Acme/CN=Acme Issuing CA 1" issuing_ca 20240101000000Z 20340101
 
 # --- Test fixtures: every case the detectors judge, judged as of 2026-11-20 ---------------------
 fixtures=$root/Tests/Fixtures/x509
-rm -rf "$fixtures/production" "$fixtures/staging" "$fixtures/broken"
-mkdir -p "$fixtures/production" "$fixtures/staging" "$fixtures/broken"
+rm -rf "$fixtures/production" "$fixtures/staging" "$fixtures/broken" "$fixtures/lb-east" "$fixtures/lb-west"
+mkdir -p "$fixtures/production" "$fixtures/staging" "$fixtures/broken" "$fixtures/lb-east" "$fixtures/lb-west"
 
 key payments rsa2048
 issue payments "/O=Acme/OU=payments-team/CN=payments-api" client 20260601000000Z 20270601000000Z issuing
@@ -117,6 +117,10 @@ key selfclient rsa2048
 issue selfclient "/O=Acme/CN=vendor-sftp-client" self_client 20260101000000Z 20360101000000Z self
 key shared rsa2048
 issue shared "/O=Acme/OU=platform-team/CN=deploy-agent" client 20260301000000Z 20270301000000Z issuing
+key stgorders ec
+issue stgorders "/O=Acme/OU=orders-team/CN=orders-producer-staging" client 20260601000000Z 20270601000000Z issuing
+key edge rsa2048
+SAN="DNS:edge.acme.io" issue edge "/O=Acme/OU=network-team/CN=edge.acme.io" server 20260701000000Z 20270701000000Z issuing
 key api ec
 SAN="DNS:api.acme.io,DNS:api.internal.acme.io,IP:10.0.4.12" issue api "/O=Acme/OU=platform-team/CN=api.acme.io" server 20260901000000Z 20270901000000Z issuing
 
@@ -138,8 +142,12 @@ cat "$work/api.pem" "$work/issuing.pem" "$work/root.pem" > "$fixtures/production
 cp "$work/root.pem" "$fixtures/staging/root-ca.pem"
 cp "$work/shared.pem" "$fixtures/staging/deploy-agent.crt"
 # A certificate and an encrypted key in one PEM file.
-{ cat "$work/later.pem"; printf -- '-----BEGIN ENCRYPTED PRIVATE KEY-----\nUGxhY2Vob2xkZXIsIG5vdCBhIGtleQ==\n-----END ENCRYPTED PRIVATE KEY-----\n'; } \
+{ cat "$work/stgorders.pem"; printf -- '-----BEGIN ENCRYPTED PRIVATE KEY-----\nUGxhY2Vob2xkZXIsIG5vdCBhIGtleQ==\n-----END ENCRYPTED PRIVATE KEY-----\n'; } \
     > "$fixtures/staging/orders-producer-bundle.pem"
+
+# Two load balancers' folders (names that say no environment) sharing one server certificate.
+cp "$work/edge.pem" "$fixtures/lb-east/edge.pem"
+cp "$work/edge.pem" "$fixtures/lb-west/edge.crt"
 
 # Damaged files, for the bad-input tests (not a folder tests import whole).
 head -c 600 "$work/payments.pem" > "$fixtures/broken/truncated.pem"

@@ -65,3 +65,17 @@ struct JenkinsDetectorTests {
         #expect(try rules(of: "acme-prod-4821") == ["nhi.owner.missing"])
     }
 }
+
+/// The example controller (examples/estate/jenkins/ci-prod): its planted risks are found, its healthy credentials are not flagged.
+struct JenkinsExampleTests {
+    @Test func theExampleControllerShowsItsRisksAndHealthyCredentials() throws {
+        let analysis = Analyzer.run([try JenkinsFixture.estate([JenkinsFixture.example])])
+        func rules(_ id: String) -> Set<String> {
+            Set(analysis.findings.filter { $0.identityId == "jenkins:ci-prod/system/_/\(id)" }.map(\.ruleId))
+        }
+        #expect(rules("aws-web-app-deploy") == ["jenkins.aws.static-access-key"])
+        #expect(rules("slack-release-webhook") == ["nhi.owner.missing"])
+        #expect(rules("github-acme-bot") == ["nhi.owner.missing"])
+        for healthy in ["aws-org-audit", "nexus-deployer", "agent-ssh"] { #expect(rules(healthy).isEmpty, "\(healthy)") }
+    }
+}

@@ -1,12 +1,7 @@
 import Foundation
-import SWXMLHash
-
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// A Jenkins controller's `$JENKINS_HOME/credentials.xml` (the system credentials store), as
-/// XStream writes it, with every secret value dropped at parse time.
+/// XStream writes it, read with ``StrictXML``, with every secret value dropped at parse time.
 ///
 /// ```xml
 /// <com.cloudbees.plugins.credentials.SystemCredentialsProvider plugin="credentials@1337.v60b_d7b_c7b_c9f">
@@ -95,10 +90,9 @@ extension JenkinsCredentialsFile {
     /// Parses the file's text.
     ///
     /// - Throws: ``ConnectorError`` naming the file and the line and column of an XML syntax error,
-    ///   or the element of a shape error; a DOCTYPE is refused before the parser sees it.
+    ///   or the element of a shape error; a DOCTYPE is refused before anything else is read.
     static func parse(_ file: SourceFile) throws -> JenkinsCredentialsFile {
-        var data = file.data
-        let prolog = XMLProlog.read(data)
+        let prolog = XMLProlog.read(file.data)
         if let place = prolog.doctype {
             throw ConnectorError(
                 .malformed,
@@ -111,50 +105,24 @@ extension JenkinsCredentialsFile {
                 .unrecognised, "not a Jenkins credentials.xml: the root element is <\(prolog.root?.prefix(80) ?? "?")>, not <\(rootElement)>",
                 file: file.path)
         }
-        if let declaration = prolog.declaration {
-            let text = String(decoding: data[declaration], as: UTF8.self)
-            if let encoding = Self.pseudoAttribute("encoding", in: text), !["utf-8", "utf8"].contains(encoding.lowercased()),
-                file.encoding == .utf8 || file.encoding == .utf8BOM
-            {
+        if let declaration = prolog.declaration, file.encoding == .utf8 || file.encoding == .utf8BOM {
+            // The text is UTF-8 (SourceFile transcodes UTF-16, whose declaration then no longer applies); anything else declared is refused.
+            let text = String(decoding: file.data[declaration], as: UTF8.self)
+            if let encoding = Self.pseudoAttribute("encoding", in: text), !["utf-8", "utf8"].contains(encoding.lowercased()) {
                 throw ConnectorError(
                     .malformed, "the file declares encoding \(encoding.prefix(40)); Jenkins writes credentials.xml in UTF-8, save it as UTF-8",
                     file: file.path, location: "line 1, column 1")
             }
-            // The text is UTF-8 by now (SourceFile transcodes UTF-16), and Jenkins declares XML 1.1, which the platform's
-            // parser refuses though the file is 1.0-compatible: the declaration is optional, so it is blanked (newlines
-            // kept, so lines and columns stay those of the file).
-            for index in declaration where data[index] != 0x0A && data[index] != 0x0D { data[index] = 0x20 }
         }
-        let document = XMLHash.config { $0.detectParsingErrors = true }.parse(data)
-        if case .parsingError(let error) = document {
-            throw syntaxError(error, in: data, path: file.path)
+        let document: StrictXML
+        do {
+            document = try StrictXML(file.data)
+        } catch let problem as StrictXML.Problem {
+            let place = StrictXML.location(of: problem.offset, in: file.data)
+            throw ConnectorError(.malformed, "not well-formed XML: \(problem.message)", file: file.path, location: place)
         }
-        guard let root = document[rootElement].element else {
-            throw ConnectorError(.malformed, "not well-formed XML", file: file.path)
-        }
-        var parser = ElementReader(path: file.path)
-        return try parser.read(root)
-    }
-
-    /// A syntax error with a message saying what most likely happened.
-    private static func syntaxError(_ error: ParsingError, in data: Data, path: String) -> ConnectorError {
-        let text = String(decoding: data.suffix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let cutOff = !text.hasSuffix(">") || !text.hasSuffix("</\(rootElement)>")
-        let message =
-            cutOff
-            ? "not well-formed XML: the file ends before </\(rootElement)> (cut off while copying?)"
-            : "not well-formed XML (an unclosed or mismatched element, a bare & or <, or an undefined entity)"
-        var (line, column) = (error.line, error.column)
-        if line == 0 {
-            // The platform's parser does not put the place in its error (SWXMLHash then reports 0): parse again,
-            // only on this error path, asking the parser where it stopped.
-            let locator = ErrorLocator()
-            let parser = XMLParser(data: data)
-            parser.delegate = locator
-            _ = parser.parse()
-            (line, column) = (locator.line, locator.column)
-        }
-        return ConnectorError(.malformed, message, file: path, location: "line \(max(line, 1)), column \(max(column, 1))")
+        var reader = ElementReader(path: file.path, document: document)
+        return try reader.read()
     }
 
     /// A pseudo-attribute's value in an XML declaration: `encoding` in `<?xml version='1.1' encoding='UTF-8'?>`.
@@ -184,29 +152,35 @@ extension JenkinsCredentialsFile {
 /// Walks the parsed tree, keeping element paths for messages.
 private struct ElementReader {
     let path: String
+    let document: StrictXML
 
-    func read(_ root: XMLHashXMLElement) throws -> JenkinsCredentialsFile {
-        var file = JenkinsCredentialsFile(plugin: root.attribute(by: "plugin")?.text, credentials: [])
-        let maps = root.childElements.filter { $0.name == "domainCredentialsMap" }
+    func read() throws -> JenkinsCredentialsFile {
+        guard let root = document.root else { throw ConnectorError(.malformed, "no root element", file: path) }
+        let rootName = document.name(of: root)
+        var file = JenkinsCredentialsFile(plugin: document.attribute("plugin", of: root), credentials: [])
+        let maps = document.children(of: root).filter { document.hasName($0, "domainCredentialsMap") }
         guard let map = maps.first else {
-            throw shape("expected a <domainCredentialsMap> element in <\(JenkinsCredentialsFile.rootElement)>", at: "/\(root.name)")
+            throw shape("expected a <domainCredentialsMap> element in <\(JenkinsCredentialsFile.rootElement)>", at: "/\(rootName)")
         }
-        guard maps.count == 1 else { throw shape("<domainCredentialsMap> appears \(maps.count) times; Jenkins writes one", at: "/\(root.name)") }
-        for (entryIndex, entry) in map.childElements.enumerated() {
-            let place = "/\(root.name)/domainCredentialsMap/\(entry.name)[\(entryIndex + 1)]"
-            guard entry.name == "entry" else { throw shape("expected <entry> elements in <domainCredentialsMap>, found <\(entry.name.prefix(80))>", at: place) }
-            let parts = entry.childElements
-            guard let domain = parts.first, domain.name == JenkinsCredentialsFile.domainElement else {
+        guard maps.count == 1 else { throw shape("<domainCredentialsMap> appears \(maps.count) times; Jenkins writes one", at: "/\(rootName)") }
+        for (entryIndex, entry) in document.children(of: map).enumerated() {
+            let place = "/\(rootName)/domainCredentialsMap/\(document.name(of: entry))[\(entryIndex + 1)]"
+            guard document.hasName(entry, "entry") else {
+                throw shape("expected <entry> elements in <domainCredentialsMap>, found <\(document.name(of: entry).prefix(80))>", at: place)
+            }
+            let parts = document.children(of: entry)
+            guard let domain = parts.first, document.hasName(domain, "com.cloudbees.plugins.credentials.domains.Domain") else {
                 throw shape("expected each <entry> to start with a <\(JenkinsCredentialsFile.domainElement)>", at: place)
             }
             guard parts.count <= 2 else { throw shape("expected a domain and one list of credentials in <entry>, found \(parts.count) elements", at: place) }
-            let name = try text(of: domain.childElements.first { $0.name == "name" }, at: place + "/\(domain.name)/name")
+            let name = try text(of: document.children(of: domain).first { document.hasName($0, "name") }, at: place + "/\(JenkinsCredentialsFile.domainElement)/name")
             guard let list = parts.dropFirst().first else { continue }
-            for (index, element) in list.childElements.enumerated() {
-                let at = "\(place)/\(list.name)/\(element.name)[\(index + 1)]"
+            let listName = document.name(of: list)
+            for (index, element) in document.children(of: list).enumerated() {
                 var credential = JenkinsStoredCredential(
-                    className: element.name, plugin: element.attribute(by: "plugin")?.text, domain: name.flatMap { $0.isEmpty ? nil : $0 },
-                    place: at, fields: [:], secrets: [])
+                    className: document.name(of: element), plugin: document.attribute("plugin", of: element),
+                    domain: name.flatMap { $0.isEmpty ? nil : $0 }, place: "", fields: [:], secrets: [])
+                credential.place = "\(place)/\(listName)/\(credential.className)[\(index + 1)]"
                 try collect(element, prefix: "", into: &credential)
                 file.credentials.append(credential)
             }
@@ -215,46 +189,44 @@ private struct ElementReader {
     }
 
     /// Adds an element's fields (its leaf descendants and `class` attributes) to `credential`.
-    private func collect(_ element: XMLHashXMLElement, prefix: String, into credential: inout JenkinsStoredCredential) throws {
-        for child in element.childElements {
-            let path = prefix + child.name
-            if let kind = child.attribute(by: "class")?.text { credential.fields[path + "/@class"] = kind }
-            let grandchildren = child.childElements
-            let isSecretName = JenkinsCredentialsFile.secretFieldNames.contains(child.name)
-            if !grandchildren.isEmpty && !isSecretName {
+    private func collect(_ element: Int, prefix: String, into credential: inout JenkinsStoredCredential) throws {
+        for child in document.children(of: element) {
+            let childName = document.name(of: child)
+            let path = prefix + childName
+            if let kind = document.attribute("class", of: child) { credential.fields[path + "/@class"] = kind }
+            let isSecretName = JenkinsCredentialsFile.secretFieldNames.contains(childName)
+            if document.nodes[child].hasChildren && !isSecretName {
                 try collect(child, prefix: path + "/", into: &credential)
                 continue
             }
-            // A secret is judged from its own text; a redaction marker (`<secret-redacted/>`) leaves none.
-            let raw = Self.directText(child)
-            let state = JenkinsCredentialsFile.state(of: raw, field: child.name)
-            if isSecretName || state == .encrypted {
+            if isSecretName {
+                // A secret is judged from its own text, never kept; a redaction marker (`<secret-redacted/>`) leaves none.
+                credential.secrets.append(JenkinsSecretField(path: path, state: JenkinsCredentialsFile.state(of: document.text(of: child), field: childName)))
+                continue
+            }
+            let value = try text(of: child, at: "\(credential.place)/\(path)") ?? ""
+            let state = JenkinsCredentialsFile.state(of: value, field: childName)
+            if state == .encrypted && value.hasPrefix("{") {
+                // A field of another name holding a Jenkins-encrypted value is a secret too.
                 credential.secrets.append(JenkinsSecretField(path: path, state: state))
-            } else if let value = try text(of: child, at: "\(credential.place)/\(path)") {
+            } else {
                 credential.fields[path] = value
             }
         }
     }
 
     /// The element's trimmed text, refusing one longer than any id or description.
-    private func text(of element: XMLHashXMLElement?, at place: String) throws -> String? {
+    private func text(of element: Int?, at place: String) throws -> String? {
         guard let element else { return nil }
-        let raw = Self.directText(element)
-        guard raw.utf8.count <= JenkinsCredentialsFile.fieldLimit else {
+        let size = document.contentSize(of: element)
+        guard size <= JenkinsCredentialsFile.fieldLimit else {
             throw ConnectorError(
                 .tooLarge,
-                "<\(element.name.prefix(80))> is \(raw.utf8.count) bytes long, over Roster's limit of "
+                "<\(document.name(of: element).prefix(80))> is \(size) bytes long, over Roster's limit of "
                     + "\(JenkinsSecretLimits.text) for a field such as an id or a description; the file looks damaged or hand-made",
                 file: path, location: place)
         }
-        return raw.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// The text directly inside an element, joined once (the parser may deliver it in many pieces).
-    static func directText(_ element: XMLHashXMLElement) -> String {
-        var pieces: [String] = []
-        for case let text as TextElement in element.children { pieces.append(text.text) }
-        return pieces.count == 1 ? pieces[0] : pieces.joined()
+        return document.text(of: element).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func shape(_ message: String, at place: String) -> ConnectorError {
@@ -266,19 +238,3 @@ private enum JenkinsSecretLimits {
     static let text = JSONSyntax.bytesText(JenkinsCredentialsFile.fieldLimit)
 }
 
-extension XMLHashXMLElement {
-    /// The child elements, without the text between them.
-    fileprivate var childElements: [XMLHashXMLElement] { children.compactMap { $0 as? XMLHashXMLElement } }
-}
-
-/// Records where an XML parser stopped at its first error.
-private final class ErrorLocator: NSObject, XMLParserDelegate {
-    var line = 0
-    var column = 0
-
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        guard line == 0 else { return }
-        line = parser.lineNumber
-        column = parser.columnNumber
-    }
-}

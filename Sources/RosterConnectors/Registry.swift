@@ -65,7 +65,7 @@ public struct ConnectorEntry: Sendable {
 ///
 /// Add a source by giving its folder a `ConnectorEntry` and listing it in ``all``.
 public enum Connectors {
-    public static let all: [ConnectorEntry] = [AWSConnector.entry, GCPConnector.entry, AzureConnector.entry, KubernetesConnector.entry, GitHubConnector.entry, GitLabConnector.entry, SaaSConnector.entry]
+    public static let all: [ConnectorEntry] = [AWSConnector.entry, GCPConnector.entry, AzureConnector.entry, KubernetesConnector.entry, GitHubConnector.entry, GitLabConnector.entry, JenkinsConnector.entry, SaaSConnector.entry, X509Connector.entry]
 
     public static func entry(for provider: Provider) -> ConnectorEntry? { all.first { $0.provider == provider } }
 

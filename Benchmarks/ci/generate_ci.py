@@ -102,7 +102,7 @@ job-{i}:
       aud: sts.amazonaws.com
   script:
     - aws sts assume-role-with-web-identity --role-arn $ROLE_ARN --role-session-name s --web-identity-token $AWS_TOKEN
-    - ./run.sh --token "$API_TOKEN_{i}" --other "${{OTHER_{i}}}"
+    - ./run.sh --token "$API_TOKEN_{i}" --other "${{{{OTHER_{i}}}}}"
 """ for i in range(12))
 
 total = 0

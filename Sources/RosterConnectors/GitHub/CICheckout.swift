@@ -153,3 +153,22 @@ struct CheckoutRepository: Sendable, Hashable {
         [".roster-repo", ".git", ".github", ".gitlab-ci.yml"].contains { FileManager.default.fileExists(atPath: (dir.isEmpty ? "." : dir) + "/" + $0) }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// File reads for the CI connectors, which open thousands of small files.
+enum CIFile {
+    /// ``SourceFile/read(_:maxBytes:)`` without building the whole process environment per file
+    /// (`ProcessInfo.environment` was a fifth of a large import): only when `ROSTER_MAX_FILE_BYTES`
+    /// is set does SourceFile read and check it.
+    static func read(_ path: String) throws -> SourceFile {
+        guard getenv("ROSTER_MAX_FILE_BYTES") == nil else { return try SourceFile.read(path) }
+        return try SourceFile.read(path, maxBytes: SourceFile.defaultMaxFileBytes)
+    }
+}

@@ -51,7 +51,7 @@ public struct GitHubConnector: Connector {
         var parts: [String] = []
         var newest: Date?
         for input in files {
-            let file = try SourceFile.read(input.path)
+            let file = try CIFile.read(input.path)
             parts.append("\(input.kind.rawValue):\(input.root ?? ""):\(ContentDigest.sha256(file.data))")
             newest = [newest, Self.modified(input.path)].compactMap { $0 }.max()
         }
@@ -82,7 +82,7 @@ public struct GitHubConnector: Connector {
             let repo = checkout(root)
             if sources.repositories[repo.path] == nil {
                 let codeowners = GitHubCodeowners.locate(root: root).flatMap { file in
-                    (try? SourceFile.read(file)).map { GitHubCodeowners(text: String(decoding: $0.data, as: UTF8.self), path: Self.relative(file, to: root)) }
+                    (try? CIFile.read(file)).map { GitHubCodeowners(text: String(decoding: $0.data, as: UTF8.self), path: Self.relative(file, to: root)) }
                 }
                 sources.repositories[repo.path] = GitHubSources.Repository(checkout: repo, codeowners: codeowners)
             }
@@ -99,7 +99,7 @@ public struct GitHubConnector: Connector {
 
         for (index, input) in files.enumerated() {
             progress?("reading \((input.path as NSString).lastPathComponent)", index, files.count)
-            let file = try SourceFile.read(input.path)
+            let file = try CIFile.read(input.path)
             sources.modified[input.path] = Self.modified(input.path)
             switch input.kind {
             case .workflow:
@@ -173,7 +173,7 @@ public struct GitHubConnector: Connector {
     private static func recogniseFound(_ path: String, boundary: String) throws -> FileVerdict<InputFile> {
         let file: SourceFile
         do {
-            file = try SourceFile.read(path)
+            file = try CIFile.read(path)
         } catch let error as ConnectorError where error.code == .malformed {
             return .skip("not text Roster can read (\(error.message))")
         }
@@ -191,7 +191,7 @@ public struct GitHubConnector: Connector {
     }
 
     private static func recogniseNamed(_ path: String) throws -> InputFile {
-        let file = try SourceFile.read(path)
+        let file = try CIFile.read(path)
         let directory = (path as NSString).deletingLastPathComponent
         if path.hasSuffix(".yml") || path.hasSuffix(".yaml") {
             guard (path as NSString).lastPathComponent != ".gitlab-ci.yml", definesJobs(file.data) else {

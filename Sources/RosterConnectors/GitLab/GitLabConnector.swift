@@ -39,13 +39,13 @@ public struct GitLabConnector: Connector {
         var parts: [String] = []
         var newest: Date?
         for input in files {
-            let file = try SourceFile.read(input.path)
+            let file = try CIFile.read(input.path)
             parts.append("\(input.kind.rawValue):\(input.root ?? ""):\(ContentDigest.sha256(file.data))")
             newest = [newest, GitHubConnector.modified(input.path)].compactMap { $0 }.max()
         }
         for root in Set(files.compactMap(\.root)).sorted() {
             var extra = CheckoutRepository.evidenceFiles(root: root) + [Self.codeowners(root: root)].compactMap { $0 }
-            if let main = try? SourceFile.read(root + "/.gitlab-ci.yml"), let map = try? CIYAML.parse(main, expecting: "") {
+            if let main = try? CIFile.read(root + "/.gitlab-ci.yml"), let map = try? CIYAML.parse(main, expecting: "") {
                 extra += GitLabPipeline.includes(map).local.map { Self.includePath($0, root: root) }
             }
             for path in extra {
@@ -72,7 +72,7 @@ public struct GitLabConnector: Connector {
             roots[root] = checkout.path
             if projects[checkout.path] == nil {
                 var entry = GitLabProject(checkout: checkout)
-                if let file = Self.codeowners(root: root), let source = try? SourceFile.read(file) {
+                if let file = Self.codeowners(root: root), let source = try? CIFile.read(file) {
                     let owners = GitHubCodeowners(text: String(decoding: source.data, as: UTF8.self), path: GitHubConnector.relative(file, to: root))
                     entry.owners = owners.owners(of: ".gitlab-ci.yml")
                     entry.codeownersPath = owners.path
@@ -84,7 +84,7 @@ public struct GitLabConnector: Connector {
         }
         for (index, input) in files.enumerated() {
             progress?("reading \((input.path as NSString).lastPathComponent)", index, files.count)
-            let file = try SourceFile.read(input.path)
+            let file = try CIFile.read(input.path)
             modified[input.path] = GitHubConnector.modified(input.path)
             switch input.kind {
             case .pipeline:
@@ -102,7 +102,7 @@ public struct GitLabConnector: Connector {
                         warnings.append("\(input.path): included file \(include.prefix(120)) is not in the checkout; its jobs are not read")
                         continue
                     }
-                    documents.append((path, try CIYAML.parse(try SourceFile.read(path), expecting: "an included GitLab CI/CD file")))
+                    documents.append((path, try CIYAML.parse(try CIFile.read(path), expecting: "an included GitLab CI/CD file")))
                     modified[path] = GitHubConnector.modified(path)
                 }
                 documents.append((input.path, main))
@@ -141,7 +141,7 @@ public struct GitLabConnector: Connector {
     private static func recogniseFound(_ path: String, boundary: String) throws -> FileVerdict<InputFile> {
         let file: SourceFile
         do {
-            file = try SourceFile.read(path)
+            file = try CIFile.read(path)
         } catch let error as ConnectorError where error.code == .malformed {
             return .skip("not text Roster can read (\(error.message))")
         }
@@ -158,7 +158,7 @@ public struct GitLabConnector: Connector {
     }
 
     private static func recogniseNamed(_ path: String) throws -> InputFile {
-        let file = try SourceFile.read(path)
+        let file = try CIFile.read(path)
         let directory = (path as NSString).deletingLastPathComponent
         let root = directory.isEmpty ? "." : directory
         if path.hasSuffix(".yml") || path.hasSuffix(".yaml") {

@@ -41,9 +41,12 @@ struct X509BadInputTests {
     }
 
     @Test func truncatedDERIsNamedAsTheFile() throws {
+        // Given a DER certificate cut off after 300 bytes
         let error = try error("broken/truncated.der")
-        #expect(error.code == .malformed || error.code == .unrecognised)
-        #expect(error.message.contains("DER") || error.message.contains("not an X.509 certificate"))
+        // Then the file itself is named as not a valid certificate, with no line (DER has none)
+        #expect(error.code == .malformed)
+        #expect(error.location == nil)
+        #expect(error.message.hasPrefix("the file is not a valid DER-encoded X.509 certificate"))
     }
 
     @Test func secondCertificateInABundleIsLocatedByLine() throws {
@@ -76,7 +79,7 @@ struct X509BadInputTests {
             try Data("{\"certificate\": null}".utf8).write(to: json)
             let empty = dir.appendingPathComponent("empty.crt")
             try Data().write(to: empty)
-            let notDER = dir.appendingPathComponent("random.der")
+            let notDER = dir.appendingPathComponent("random.pem")
             try Data([0x30, 0x03, 0x02, 0x01, 0x05]).write(to: notDER)
             #expect(X509Fixture.error([key.path])?.code == .wrongKind)
             #expect(X509Fixture.error([key.path])?.message.contains("never reads private keys") == true)
@@ -89,6 +92,13 @@ struct X509BadInputTests {
             #expect(found.files.isEmpty)
             #expect(found.skips.count == 5)
         }
+    }
+
+    @Test func aDERFileFoundInADirectoryThatIsBrokenIsAnError() throws {
+        // Given a .der file that starts like a certificate but is cut off, in a folder
+        let error = try error(writing: try Data(contentsOf: URL(fileURLWithPath: X509Fixture.file("broken/truncated.der"))), named: "client.der")
+        // Then it is read as a certificate, and refused as a damaged one
+        #expect(error.code == .malformed)
     }
 
     @Test func deeplyNestedDERIsRefusedNotRecursedForever() throws {

@@ -30,12 +30,6 @@ struct PEMFile: Sendable {
     /// Labels of other blocks (`CERTIFICATE REQUEST`, `X509 CRL`), with their lines, which are not read.
     var others: [(label: String, line: Int)] = []
 
-    /// Whether the bytes look like a certificate file at all: PEM armour, or a DER SEQUENCE.
-    static func looksLikeCertificateFile(_ data: Data) -> Bool {
-        if data.first == 0x30 { return true }
-        return data.range(of: Data("-----BEGIN ".utf8)) != nil
-    }
-
     /// Splits a file into its blocks; a file without PEM armour is read as one DER certificate.
     ///
     /// - Throws: ``ConnectorError`` naming the line of a block that never ends, or whose base64 is not valid.

@@ -82,19 +82,21 @@ public struct X509Connector: Connector {
         return found
     }
 
-    /// What a file holds, or nil when it is not a certificate file.
+    /// What a file holds, or nil when it is not a certificate file: judged from its PEM armour lines
+    /// alone (the blocks are decoded once, when read), or, for DER, by reading the certificate.
     static func kind(of file: SourceFile) -> InputFile.Kind? {
-        guard PEMFile.looksLikeCertificateFile(file.data) else { return nil }
-        guard let pem = try? PEMFile.read(file.data, path: file.path) else {
-            // Broken armour in a file that sets out to be PEM is worth an error when it is read.
-            return file.data.range(of: Data("-----BEGIN CERTIFICATE".utf8)) != nil ? .certificates : nil
+        let data = file.data
+        if data.range(of: Data("-----BEGIN ".utf8)) != nil {
+            if data.range(of: Data("-----BEGIN CERTIFICATE-----".utf8)) != nil || data.range(of: Data("-----BEGIN X509 CERTIFICATE-----".utf8)) != nil {
+                return .certificates
+            }
+            return data.range(of: Data("PRIVATE KEY-----".utf8)) != nil ? .keys : nil
         }
-        if !pem.certificates.isEmpty {
-            // A file that merely starts with 0x30 must parse as a certificate to count as one.
-            if file.data.first == 0x30, (try? CertificateFacts.read(der: pem.certificates[0].der)) == nil { return nil }
-            return .certificates
-        }
-        return pem.keys.isEmpty ? nil : .keys
+        // DER: a .der, .cer or .crt file that starts with a SEQUENCE is a certificate (a broken one is an error when read);
+        // any other file must parse as one to count.
+        guard data.first == 0x30 else { return nil }
+        if ["der", "cer", "crt"].contains(fileExtension(file.path)) { return .certificates }
+        return (try? CertificateFacts.read(der: Array(data))) != nil ? .certificates : nil
     }
 
     private static func recogniseNamed(_ path: String) throws -> InputFile {

@@ -201,7 +201,6 @@ enum K8s {
 }
 
 extension Estate {
-    func identity(id: String) -> Identity? { identities.first { $0.id == id } }
-    func edges(from: String) -> [Edge] { edges.filter { $0.from == from } }
+    // identity(id:) and edges(from:) are in CITestSupport.swift, shared by every connector's tests.
     func resource(id: String) -> Resource? { resources.first { $0.id == id } }
 }

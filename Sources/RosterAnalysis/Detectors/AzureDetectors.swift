@@ -29,7 +29,7 @@ extension Detectors {
         remediation: "Delete it (`az ad app credential delete --id APPID --key-id KEYID [--cert]`); if the app still needs to sign in, "
             + "make sure a live credential (better: a federated credential or a managed identity) replaced it.",
         evaluate: { subject, _ in
-            guard subject.isGovernedNHI else { return [] }
+            guard subject.isGovernedNHI, subject.identity.provider == .azure else { return [] }
             return subject.azureCredentials.compactMap { credential in
                 guard let end = credential.expiresAt, end <= subject.now else { return nil }
                 return Hit([
@@ -51,7 +51,7 @@ extension Detectors {
         remediation: "Add the new credential now, move the workload to it, then delete the old one; better, replace the secret with a "
             + "federated credential (GitHub Actions, Kubernetes) or a managed identity so nothing needs rotating.",
         evaluate: { subject, policy in
-            guard subject.isGovernedNHI else { return [] }
+            guard subject.isGovernedNHI, subject.identity.provider == .azure else { return [] }
             let horizon = subject.now.addingTimeInterval(Double(policy.credentialExpiryWarningDays) * 86_400)
             let credentials = subject.azureCredentials
             return credentials.compactMap { credential in
@@ -78,7 +78,7 @@ extension Detectors {
         remediation: "Replace the secret with a federated identity credential or a managed identity; if a secret is unavoidable, "
             + "create it with an end date within 6 to 12 months (`az ad app credential reset --append --years 1` is the longest to allow).",
         evaluate: { subject, policy in
-            guard subject.isGovernedNHI else { return [] }
+            guard subject.isGovernedNHI, subject.identity.provider == .azure else { return [] }
             return subject.azureCredentials.compactMap { credential in
                 guard credential.kind == .clientSecret, let start = credential.createdAt, let end = credential.expiresAt, end > subject.now else { return nil }
                 let lifetime = start.days(until: end)

@@ -45,7 +45,7 @@ HEALTHY NHIs
                                              service roles trusted by AWS services, used recently
     github-actions-web-app-deploy            GitHub OIDC: aud + sub repo:acme/web-app:ref:refs/heads/main
     github-actions-infra-plan                GitHub OIDC: aud + StringLike sub repo:acme/infra:*
-    eks-payments-api                         EKS IRSA: StringEquals :sub system:serviceaccount:payments:api + :aud
+    eks-payments-api                         EKS IRSA: StringEquals :sub system:serviceaccount:payments:payments-api + :aud
     partner-cloudhealth-readonly             cross-account, known partner 444455556666, sts:ExternalId
     org-audit-readonly                       Principal {"AWS":"*"} + aws:PrincipalOrgID o-a1b2c3d4e5
     AWSServiceRoleFor*                       service-linked roles (/aws-service-role/...)
@@ -867,9 +867,9 @@ role("github-actions-infra-plan", 430,
      managed=[READ_ONLY, TERRAFORM_STATE], tag_list=tags("platform@acme.io", "prod"),
      last_used=0)
 role("eks-payments-api", 380,
-     "healthy: EKS IRSA, StringEquals :sub system:serviceaccount:payments:api + :aud",
+     "healthy: EKS IRSA, StringEquals :sub system:serviceaccount:payments:payments-api + :aud",
      trust_eks({"StringEquals": {
-         EKS_ISSUER + ":sub": "system:serviceaccount:payments:api",
+         EKS_ISSUER + ":sub": "system:serviceaccount:payments:payments-api",
          EKS_ISSUER + ":aud": "sts.amazonaws.com"}}),
      managed=[PAYMENTS_API], tag_list=tags("payments@acme.io", "prod"), last_used=0)
 role("partner-cloudhealth-readonly", 1050,

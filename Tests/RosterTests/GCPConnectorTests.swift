@@ -126,7 +126,8 @@ struct GCPConnectorTests {
             Issue.record("not a gcp.iam-policy body: \(trust.body)")
             return
         }
-        #expect(bindings.first == .object(["role": .string("roles/iam.workloadIdentityUser"), "members": .array([.string(member)])]))
+        let second = member.replacingOccurrences(of: "acme/deploy-infra", with: "acme/payments-api")
+        #expect(bindings.first == .object(["role": .string("roles/iam.workloadIdentityUser"), "members": .array([.string(member), .string(second)])]))
         // And after its own bindings come those it inherits from the project (ci-runner's project-wide Token Creator)
         #expect(bindings.count == 2)
         // And the workload it serves explains its nature

@@ -90,20 +90,20 @@ struct GitHubConnectorTests {
                 steps:
                   - uses: google-github-actions/auth@v2
                     with:
-                      workload_identity_provider: projects/482100000001/locations/global/workloadIdentityPools/github/providers/acme
+                      workload_identity_provider: projects/482190731456/locations/global/workloadIdentityPools/github/providers/acme
                       service_account: gh-deploy@acme-prod-4821.iam.gserviceaccount.com
               azure:
                 runs-on: ubuntu-latest
                 steps:
                   - uses: azure/login@v2
                     with:
-                      client-id: 7d3c2b1a-9e8f-4a6b-b5c4-0d1e2f3a4b5c
+                      client-id: 78034775-b600-52c5-973e-331a8c7ac5f0
                       tenant-id: 3f2a1c9e-5b7d-4e8a-9c1f-2d6b8a4e7f10
                       subscription-id: ${{ secrets.AZURE_SUBSCRIPTION_ID }}
             """
         let estate = try githubEstate(["pr.yml": workflow])
         let edges = estate.edges(from: "github:acme/api/.github/workflows/pr.yml")
-        let provider = "projects/482100000001/locations/global/workloadIdentityPools/github/providers/acme"
+        let provider = "projects/482190731456/locations/global/workloadIdentityPools/github/providers/acme"
         // Then the provider and the service account are claimed, with the pull_request subject and Google's default audience
         let wif = try #require(edges.first { $0.to == "gcp:workloadIdentityProvider:\(provider)" })
         #expect(wif.conditions.contains("sub=repo:acme/api:pull_request"))
@@ -111,7 +111,7 @@ struct GitHubConnectorTests {
         let sa = try #require(edges.first { $0.to == "gcp:serviceAccount:gh-deploy@acme-prod-4821.iam.gserviceaccount.com" })
         #expect(sa.kind == .actsAs)
         // And the Azure application by its client id, with Azure's default audience and the tenant
-        let azure = try #require(edges.first { $0.to == "azure:appId:7d3c2b1a-9e8f-4a6b-b5c4-0d1e2f3a4b5c" })
+        let azure = try #require(edges.first { $0.to == "azure:appId:78034775-b600-52c5-973e-331a8c7ac5f0" })
         #expect(azure.conditions.contains("aud=api://AzureADTokenExchange"))
         #expect(azure.conditions.contains("tenant=3f2a1c9e-5b7d-4e8a-9c1f-2d6b8a4e7f10"))
     }

@@ -21,7 +21,7 @@ struct KubernetesConnectorTests {
         #expect(api.nature == .machine)
         #expect(api.environment == "production")
         #expect(api.owner == "payments")
-        #expect(api.tags["eks.amazonaws.com/role-arn"] == "arn:aws:iam::210987654321:role/payments-api")
+        #expect(api.tags["eks.amazonaws.com/role-arn"] == "arn:aws:iam::210987654321:role/eks-payments-api")
         // And the observation time is the newest timestamp in the data
         #expect(eks.observedAt == utc("2026-11-19T06:30:00Z"))
     }
@@ -30,10 +30,10 @@ struct KubernetesConnectorTests {
         let eks = try #require(try example().estates.first { $0.scope == "kubernetes:prod-eks" })
         // Then the annotated account claims the role, with what its tokens present
         let edge = try #require(eks.edges(from: "kubernetes:prod-eks/payments/payments-api").first { $0.kind == .canAssume })
-        #expect(edge.to == "arn:aws:iam::210987654321:role/payments-api")
+        #expect(edge.to == "arn:aws:iam::210987654321:role/eks-payments-api")
         #expect(edge.rule == "kubernetes.import")
         #expect(edge.conditions == [
-            "iss=https://oidc.eks.us-east-1.amazonaws.com/id/5C0FFEE0EXAMPLE", "sub=system:serviceaccount:payments:payments-api", "aud=sts.amazonaws.com",
+            "iss=https://oidc.eks.us-east-1.amazonaws.com/id/5C4A2B9E8F1D3A7B6C0E2F4A8D9B1C3E", "sub=system:serviceaccount:payments:payments-api", "aud=sts.amazonaws.com",
         ])
         #expect(edge.reason.contains("eks.amazonaws.com/role-arn"))
     }

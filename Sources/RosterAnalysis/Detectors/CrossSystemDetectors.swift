@@ -56,9 +56,10 @@ public enum CrossSystemRules {
     public static let trustsUnknownRepository = Detector(
         id: "link.trusts-unknown-repository",
         title: "Role trusts a repository that is not in the estate",
-        severity: .medium,
+        severity: .low,
         owasp: .nhi3VulnerableThirdPartyNHI,
-        summary: "An AWS role admits GitHub OIDC tokens of a repository of an imported organisation, but the repository is not among the imported ones: "
+        summary: "An AWS role admits GitHub OIDC tokens of a repository of an imported organisation, but the repository is not among the imported ones "
+            + "(low: the import may simply leave it out): "
             + "renamed or deleted repositories can be re-created by anyone who can take the name, and inherit the trust.",
         remediation: "If the repository is gone, remove it from the trust policy; if it exists, import it so its workflows are checked; "
             + "pin trust with the immutable `repository_id` claim where the provider supports it.",

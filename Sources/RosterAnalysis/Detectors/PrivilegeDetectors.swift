@@ -14,7 +14,7 @@ extension Detectors {
         evaluate: { subject, _ in
             // Unclassified identities count as NHIs here as in inventory and metrics (IdentityNature.isNonHuman):
             // an admin role that only other accounts' principals assume is exactly what NHI governance must see.
-            guard subject.isGovernedNHI, subject.privilege.level == .admin else { return [] }
+            guard subject.identity.provider == .aws, subject.isGovernedNHI, subject.privilege.level == .admin else { return [] }
             let nature = subject.identity.nature == .machine ? "classified as a machine identity" : "not known to be used by people"
             return [Hit(subject.privilege.evidence + ["\(nature): \(subject.identity.natureReason)"])]
         })

@@ -64,6 +64,8 @@ public enum CrossSystemLinks {
         for estate in estates {
             for claim in estate.edges {
                 guard let reference = Reference(claim.to), let source = world.identities[claim.from] else { continue }
+                // Within one provider (a GCP account impersonating another) the connector states the edge itself.
+                if reference.provider == source.provider { continue }
                 switch world.resolve(reference) {
                 case .notLoaded:
                     result.unresolved.append(claim)
@@ -327,21 +329,26 @@ private struct World {
             guard let target = identities[targetId] else { continue }
             var environments: [String: [String]] = [:]
             for (source, _) in sources {
-                if let environment = source.environment { environments[environment, default: []].append(source.name) }
+                if let environment = Self.environment(of: source) { environments[environment, default: []].append(source.name) }
             }
-            if let own = target.environment, environments.keys.contains(where: { $0 != own }) || environments.count > 1 {
+            if let own = Self.environment(of: target), environments.keys.contains(where: { $0 != own }) || environments.count > 1 {
                 let foreign = environments.filter { $0.key != own }
                 guard !foreign.isEmpty else { continue }
                 let evidence = ["\(target.name) is in \(own)"] + foreign.sorted { $0.key < $1.key }.map {
                     "it is used from \($0.key) by \($0.value.sorted().prefix(5).joined(separator: ", "))"
                 }
                 out.append(CrossSystemRules.identityAcrossEnvironments.finding(on: target, evidence: evidence))
-            } else if target.environment == nil, environments.count > 1 {
+            } else if Self.environment(of: target) == nil, environments.count > 1 {
                 let evidence = environments.sorted { $0.key < $1.key }.map { "used from \($0.key) by \($0.value.sorted().prefix(5).joined(separator: ", "))" }
                 out.append(CrossSystemRules.identityAcrossEnvironments.finding(on: target, evidence: evidence))
             }
         }
         return out
+    }
+
+    /// The identity's environment in one vocabulary (`prod` and `production` are one environment).
+    static func environment(of identity: Identity) -> String? {
+        identity.environment.map { EnvironmentName.environment(in: $0) ?? $0.lowercased() }
     }
 
     /// Credentials (by fingerprint) held in more than one place other than by their owner.
@@ -353,7 +360,7 @@ private struct World {
             let distinct = Dictionary(others.map { ($0.1.id, $0) }, uniquingKeysWith: { a, _ in a }).values.sorted { $0.1.id < $1.1.id }
             guard distinct.count > 1, let first = distinct.first else { continue }
             let preview = first.0.preview ?? first.0.id
-            let environments = Set(distinct.compactMap(\.1.environment))
+            let environments = Set(distinct.compactMap { Self.environment(of: $0.1) })
             let evidence = ["credential \(preview) (\(fingerprint.prefix(40))…) is held by \(distinct.count) identities"]
                 + distinct.prefix(6).map { "\($0.1.name) (\($0.1.provider), \($0.1.environment ?? "environment unknown"))" }
             if environments.count > 1 {

@@ -231,4 +231,37 @@ struct KubernetesConnectorTests {
         #expect(result.estates[0].identities.map(\.id) == ["kubernetes:prod/default/app"])
         #expect(result.warnings.contains { $0.contains("taken to be in \"default\"") })
     }
+
+    @Test func fastYAMLReadingAgreesWithYams() throws {
+        // Given YAML with every kind of scalar Kubernetes objects hold, and the example's kubectl -o yaml
+        let yaml = K8s.stream(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: n\n  creationTimestamp: null\n  labels:\n    flag: \"on\"\n    version: '1.0'\n"
+                + "  annotations:\n    note: |\n      line \"one\"\n      back\\slash\tand tab\n    empty: \"\"\nautomountServiceAccountToken: no\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: n}\nspec:\n  replicas: 3\n  template:\n    spec:\n      serviceAccountName: a\n      containers: [{name: c, image: \"r/x:1\"}]\n")
+        for text in [yaml, try String(contentsOfFile: KubernetesFixture.example + "/gke-prod.yaml", encoding: .utf8)] {
+            try withTemporaryDirectory { dir in
+                let path = dir.appendingPathComponent("c.yaml").path
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+                let file = try SourceFile.read(path)
+                // When it is read through JSON (without falling back) and through Yams' node tree
+                for json in try YAMLToJSON.documents(file.data, path: path, stringLimit: KubernetesParser.limits.string) {
+                    _ = try JSONDecoder().decode(KubernetesDocument.self, from: json)
+                }
+                var fast = KubernetesMapper(asOf: KubernetesFixture.now)
+                try fast.add(KubernetesParser.parseYAML(file), path: path)
+                var careful = KubernetesMapper(asOf: KubernetesFixture.now)
+                try careful.add(KubernetesParser.parseYAMLCarefully(file), path: path)
+                // Then both give the same estates
+                #expect(fast.map() == careful.map())
+            }
+        }
+        let estate = try manifestEstate(yaml)
+        let account = try #require(estate.identity(id: "kubernetes:prod/n/a"))
+        #expect(account.tags["flag"] == "on")
+        #expect(account.tags["version"] == "1.0")
+        #expect(account.tags["note"] == "line \"one\"\nback\\slash\tand tab\n")
+        #expect(account.createdAt == nil)
+        #expect(estate.resource(id: "kubernetes:prod/n/Deployment/d")?.attributes["replicas"] == "3")
+        #expect(estate.resource(id: "kubernetes:prod/n/Deployment/d")?.attributes["automountServiceAccountToken"] == "false")
+    }
 }

@@ -31,6 +31,8 @@ struct ClusterMapping {
         addRBAC()
         addWorkloads()
         addClusterResources()
+        // A binding may list a subject twice; the same fact is one edge.
+        estate.edges = Array(Set(estate.edges))
         return estate.sorted()
     }
 

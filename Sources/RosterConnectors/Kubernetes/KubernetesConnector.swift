@@ -11,6 +11,17 @@ public import RosterModel
 /// `roster.io/cluster: NAME` belongs to NAME whatever the file. `aws eks describe-cluster` and `az aks show`
 /// output beside them give a cluster's token issuer, which federation claims then carry.
 ///
+/// What to export, per cluster (configmaps are optional: the API server's legacy token tracking date
+/// tells "unused since tracking began" from "not known"):
+/// ```sh
+/// kubectl get namespaces,serviceaccounts,secrets,roles,clusterroles,rolebindings,clusterrolebindings,\
+///   pods,deployments,daemonsets,statefulsets,replicasets,jobs,cronjobs,nodes -A -o json > clusters/prod-eks.json
+/// aws eks describe-cluster --name prod-eks > clusters/prod-eks-cluster.json     # EKS: the IRSA issuer
+/// az aks show -g RG -n prod-aks > clusters/prod-aks-cluster.json               # AKS: the workload identity issuer
+/// ```
+/// Reading Secrets needs `list secrets`; only token Secrets are looked at, their token hashed and dropped,
+/// and no other Secret value (nor `kubectl apply`'s last-applied copy of one) is kept.
+///
 /// For example:
 /// ```swift
 /// let found = try KubernetesConnector().discover(["examples/estate/kubernetes"])

@@ -67,39 +67,65 @@ public enum KubernetesFileKind: String, Sendable, CaseIterable, CustomStringConv
         return nil
     }
 
-    /// Looks at top-level lines only (no indentation), so it costs one pass and no parse.
+    /// Looks at top-level lines only (no indentation), byte by byte, so it costs one quick pass and no parse.
     private static func recogniseYAML(_ data: Data) -> KubernetesFileKind? {
-        var apiVersion = false
-        var kinds: [Substring] = []
-        var clusters = false
-        var template = false
-        var found: KubernetesFileKind?
-        let text = String(decoding: data, as: UTF8.self)
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            if line.hasPrefix("---") {
-                if apiVersion, !kinds.isEmpty { found = found ?? .objectsYAML }
-                apiVersion = false
-                kinds = []
-                continue
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> KubernetesFileKind? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var apiVersion = false
+            var kinds: [String] = []
+            var clusters = false
+            var template = false
+            var found: KubernetesFileKind?
+            func starts(_ prefix: StaticString, at i: Int) -> Bool {
+                let count = prefix.utf8CodeUnitCount
+                guard i + count <= bytes.count else { return false }
+                let p = prefix.utf8Start
+                for k in 0..<count where bytes[i + k] != p[k] { return false }
+                return true
             }
-            // A chart template's control lines start at the margin, and its values are unquoted `{{ … }}`;
-            // a rendered ConfigMap that holds Go templates has them indented inside a block scalar.
-            if !template, line.hasPrefix("{{") || line.contains(": {{") { template = true }
-            guard let head = line.first, head != " ", head != "\t", head != "#" else { continue }
-            if line.hasPrefix("apiVersion:") {
-                apiVersion = true
-            } else if line.hasPrefix("kind:") {
-                let value = line.dropFirst(5).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-                kinds.append(Substring(value))
-                if value == "Kustomization" || value == "Component" { return .kustomization }
-            } else if line.hasPrefix("clusters:") {
-                clusters = true
+            var i = 0
+            while i < bytes.count {
+                // One line: [i, end).
+                var end = i
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                let head = bytes[i]
+                if starts("---", at: i) {
+                    if apiVersion, !kinds.isEmpty { found = found ?? .objectsYAML }
+                    apiVersion = false
+                    kinds = []
+                } else if head != 0x20, head != 0x09, head != UInt8(ascii: "#"), head != 0x0D {
+                    if starts("apiVersion:", at: i) {
+                        apiVersion = true
+                    } else if starts("kind:", at: i) {
+                        let value = String(decoding: bytes[(i + 5)..<end], as: UTF8.self)
+                            .trimmingCharacters(in: CharacterSet(charactersIn: " \t\r\"'"))
+                        if value == "Kustomization" || value == "Component" { return .kustomization }
+                        kinds.append(value)
+                    } else if starts("clusters:", at: i) {
+                        clusters = true
+                    } else if starts("{{", at: i) {
+                        template = true
+                    }
+                }
+                // A chart template's values are unquoted `{{ … }}`; a rendered ConfigMap holding Go templates has
+                // them inside block scalars, never right after a key.
+                if !template {
+                    var k = i
+                    while k + 3 < end {
+                        if bytes[k] == UInt8(ascii: ":"), bytes[k + 1] == 0x20, bytes[k + 2] == UInt8(ascii: "{"), bytes[k + 3] == UInt8(ascii: "{") {
+                            template = true
+                            break
+                        }
+                        k += 1
+                    }
+                }
+                i = end + 1
             }
+            if apiVersion, !kinds.isEmpty { found = found ?? .objectsYAML }
+            guard let found else { return nil }
+            if clusters && kinds.contains("Config") { return .kubeconfig }
+            return template ? .helmTemplate : found
         }
-        if apiVersion, !kinds.isEmpty { found = found ?? .objectsYAML }
-        guard let found else { return nil }
-        if clusters && kinds.contains("Config") { return .kubeconfig }
-        return template ? .helmTemplate : found
     }
 }
 

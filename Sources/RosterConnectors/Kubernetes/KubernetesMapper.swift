@@ -81,7 +81,8 @@ struct KubernetesMapper {
     }
 
     private mutating func add(_ object: KubernetesObject, cluster: String, path: String) {
-        var objects = clusters[cluster] ?? ClusterObjects()
+        // Taken out and put back, so the dictionary holds no second reference and nothing is copied per object.
+        var objects = clusters.removeValue(forKey: cluster) ?? ClusterObjects()
         objects.files.insert(path)
         let key = Self.qualified(object)
         if let created = object.metadata?.creationTimestamp, created > (objects.newest?.date ?? .distantPast) {

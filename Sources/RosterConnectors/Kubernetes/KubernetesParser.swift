@@ -22,7 +22,31 @@ enum KubernetesParser {
     }
 
     /// Every document of a YAML stream (`---` separated); empty documents are passed over.
+    ///
+    /// Read through ``YAMLToJSON`` and the JSON decoder (fast); a file that path cannot take, or whose
+    /// objects do not decode, is read again with Yams, which decides and says where the problem is.
     static func parseYAML(_ file: SourceFile) throws -> [KubernetesDocument] {
+        let texts: [Data]
+        do {
+            texts = try YAMLToJSON.documents(file.data, path: file.path, stringLimit: limits.string)
+        } catch is YAMLToJSON.Fallback {
+            return try parseYAMLCarefully(file)
+        }
+        var documents: [KubernetesDocument] = []
+        documents.reserveCapacity(texts.count)
+        let decoder = JSONDecoder()
+        for text in texts {
+            do {
+                documents.append(try decoder.decode(KubernetesDocument.self, from: text))
+            } catch is DecodingError {
+                return try parseYAMLCarefully(file)
+            }
+        }
+        return documents
+    }
+
+    /// The same, through Yams' node tree: slower, but every error has its line, column and path.
+    static func parseYAMLCarefully(_ file: SourceFile) throws -> [KubernetesDocument] {
         let text = try utf8Text(file)
         var documents: [KubernetesDocument] = []
         do {

@@ -121,6 +121,16 @@ struct GCPBadInputTests {
         #expect(error.message.contains("gh-deploy@acme-test-5150.iam.gserviceaccount.com.json"))
     }
 
+    @Test func aProjectPolicyNamedAfterItsProjectIsRead() throws {
+        // Given the project policy saved as PROJECT.json beside the App Engine default account PROJECT@appspot…
+        let result = try withGCPFiles([
+            "acme-test-5150/sa.json": GCPJSON.accounts(GCPJSON.account("acme-test-5150@appspot.gserviceaccount.com")),
+            "acme-test-5150/acme-test-5150.json": GCPJSON.policy([("roles/editor", ["serviceAccount:acme-test-5150@appspot.gserviceaccount.com"])]),
+        ]) { try readGCP([$0.path], asOf: Fixture.now) }
+        // Then it is the project's policy
+        #expect(result.estates.first?.grants.contains { $0.policyId == "gcp:roles/editor" && $0.scope == GrantScope(.project, "acme-test-5150") } == true)
+    }
+
     @Test func aPolicyFileNameWithAnUnknownAccountIsRefused() throws {
         // Given an account policy saved with a hyphenated prefix, which joins the account id
         let error = try error([

@@ -109,15 +109,25 @@ enum GCPAssetInventory {
             return
         }
         let decoder = JSONDecoder()
-        var lineNumber = 0
-        var start = file.data.startIndex
-        let end = file.data.endIndex
-        while start < end {
-            lineNumber += 1
-            let newline = file.data[start..<end].firstIndex(of: 0x0A) ?? end
-            let line = file.data[start..<newline]
-            start = newline + 1
-            guard line.contains(where: { !GCPFileKind.isBlank($0) }) else { continue }
+        // Line ends found with memchr over the mapped bytes; each line is a slice of the file's data, never a copy.
+        let ends: [Int] = file.data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> [Int] in
+            guard let base = bytes.baseAddress else { return [] }
+            var out: [Int] = []
+            var offset = 0
+            while offset < bytes.count, let hit = memchr(base + offset, 0x0A, bytes.count - offset) {
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                out.append(at)
+                offset = at + 1
+            }
+            if offset < bytes.count { out.append(bytes.count) }
+            return out
+        }
+        var start = 0
+        for (index, end) in ends.enumerated() {
+            let lineNumber = index + 1
+            let line = file.data[(file.data.startIndex + start)..<(file.data.startIndex + end)]
+            start = end + 1
+            guard !isBlank(line) else { continue }
             let relevant = mentionsRelevantType(line)
             if let problem = JSONSyntax.check(line, limits: .none, duplicateKeys: relevant) {
                 throw file.error(for: problem).onLine(lineNumber)
@@ -134,6 +144,11 @@ enum GCPAssetInventory {
             if let problem = JSONSyntax.check(line, limits: .gcpExport) { throw file.error(for: problem).onLine(lineNumber) }
             try body(asset, lineNumber)
         }
+    }
+
+    /// Whether a line holds only blanks (a trailing newline, a `\r` left by Windows line ends).
+    static func isBlank(_ line: Data) -> Bool {
+        line.withUnsafeBytes { bytes in !bytes.contains { !GCPFileKind.isBlank($0) } }
     }
 
     /// Whether a line names an asset type (or resource name) Roster reads: a byte search, so the

@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 public import RosterModel
 
@@ -55,13 +56,14 @@ public struct GCPConnector: Connector {
     ///
     /// - Throws: ``ConnectorError`` for a named file that is missing, unreadable or not a GCP export Roster reads.
     public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
-        try Discovery.search(
+        let reader = try GCPFileReader(naming: paths.first ?? "")
+        return try Discovery.search(
             paths, candidate: { $0.hasSuffix(".json") || $0.hasSuffix(".jsonl") || $0.hasSuffix(".ndjson") },
             named: { path in InputFile(path: path, kind: try Self.recogniseNamed(path)) },
             found: { path in
                 let file: SourceFile
                 do {
-                    file = try SourceFile.read(path)
+                    file = try reader.read(path)
                 } catch let error as ConnectorError where error.code == .malformed {
                     return .skip("not text Roster can read (\(error.message))")
                 }
@@ -78,7 +80,7 @@ public struct GCPConnector: Connector {
     /// What a file is: by content, and for an empty list `[]`, by its name (a key list of an account without keys).
     static func recognise(_ file: SourceFile) -> GCPFileKind? {
         if let kind = GCPFileKind.recognise(file.data) { return kind }
-        if file.isEmptyList, GCPAccountClass.email(inName: (file.path as NSString).lastPathComponent) != nil { return .serviceAccountKeys }
+        if file.isEmptyList, GCPAccountClass.email(inName: GCPFileDigest.split(file.path).name) != nil { return .serviceAccountKeys }
         return nil
     }
 
@@ -108,16 +110,15 @@ public struct GCPConnector: Connector {
     /// A digest of the files' bytes and of what fixes the observation time.
     public func inputDigest(_ files: [InputFile]) throws -> String {
         var parts: [String] = []
+        parts.reserveCapacity(files.count + 1)
         var newest: Date?
         for input in files {
-            let file = try SourceFile.read(input.path)
+            let (hex, modified) = try GCPFileDigest.digest(of: input.path)
             // The names matter too: which project or account a bare IAM policy belongs to comes from its folder's and its own name
             // (and the files beside it, which are in the digest anyway); where the folder is does not.
-            let folder = ((input.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
-            parts.append("\(input.kind.rawValue):\(folder)/\((input.path as NSString).lastPathComponent):\(ContentDigest.sha256(file.data))")
-            if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
-                newest = max(newest ?? modified, modified)
-            }
+            let (directory, name) = GCPFileDigest.split(input.path)
+            parts.append("\(input.kind.rawValue):\(GCPFileDigest.split(directory).name)/\(name):\(hex)")
+            newest = max(newest ?? modified, modified)
         }
         parts.sort()
         if let asOf {
@@ -126,7 +127,7 @@ public struct GCPConnector: Connector {
             // Usually the data's own newest timestamp decides; the files' day only when it holds none.
             parts.append("observed:\(newest?.utcDay ?? Date().utcDay)")
         }
-        return ContentDigest.sha256(parts.joined(separator: "\n"))
+        return GCPFileDigest.hex(SHA256.hash(data: Data(parts.joined(separator: "\n").utf8)))
     }
 
     /// Reads every file and maps them, together, to one estate per project.
@@ -134,10 +135,11 @@ public struct GCPConnector: Connector {
     /// - Throws: ``ConnectorError`` for the first file that cannot be read, with its place.
     public func read(_ files: [InputFile], progress: ProgressHandler? = nil) throws -> ConnectorResult {
         var sources = GCPSources()
+        let reader = try GCPFileReader(naming: files.first?.path ?? "")
         for (index, input) in files.enumerated() {
-            progress?("reading \((input.path as NSString).lastPathComponent)", index, files.count)
-            let file = try SourceFile.read(input.path)
-            if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
+            progress?("reading \(GCPFileDigest.split(input.path).name)", index, files.count)
+            let file = try reader.read(input.path)
+            if let modified = GCPFileDigest.modified(input.path) {
                 sources.newestFileDate = max(sources.newestFileDate ?? modified, modified)
             }
             try sources.add(file, kind: input.kind)

@@ -49,6 +49,18 @@ struct GCPIAMPolicy: Decodable, Hashable, Sendable {
         var role: String
         var members: [String]?
         var condition: Condition?
+        /// `members` parsed, once, as they are decoded.
+        var parsed: [GCPMember] = []
+
+        private enum CodingKeys: String, CodingKey { case role, members, condition }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            role = try c.decode(String.self, forKey: .role)
+            members = try c.decodeIfPresent([String].self, forKey: .members)
+            condition = try c.decodeIfPresent(Condition.self, forKey: .condition)
+            parsed = (members ?? []).map(GCPMember.init)
+        }
     }
 
     /// An IAM condition (a CEL expression with a title).

@@ -4,16 +4,28 @@ import RosterModel
 /// Turning resolved records into model values.
 extension GCPMapper {
     /// A service account as an ``Identity``.
-    func identity(_ account: Account, context: Context) -> Identity {
+    /// What every account of a project shares: its labels as tags, its environment, its owner label.
+    struct ProjectFacts {
+        var tags: [String: String]
+        var environment: String?
+        var owner: String?
+
+        init(_ projectId: String, context: Context) {
+            let project = context.projects[projectId]?.value
+            let labels = project?.labels ?? [:]
+            tags = Dictionary(uniqueKeysWithValues: labels.map { ("project:\($0.key)", $0.value) })
+            environment = EnvironmentName.guess(
+                [AWSMapper.tagValue(labels, keys: AWSMapper.environmentTagKeys), projectId, project?.name] + (context.directoriesByProject[projectId] ?? []))
+            owner = AWSMapper.owner(labels)
+        }
+    }
+
+    func identity(_ account: Account, project facts: ProjectFacts) -> Identity {
         let value = account.value
-        let project = context.projects[account.projectId]?.value
-        let labels = project?.labels ?? [:]
-        var tags: [String: String] = [:]
-        for (key, label) in labels { tags["project:\(key)"] = label }
+        var tags = facts.tags
         if value.disabled == true { tags["gcp:disabled"] = "true" }
-        let environment = EnvironmentName.guess(
-            [AWSMapper.tagValue(labels, keys: AWSMapper.environmentTagKeys), account.projectId, project?.name] + (context.directoriesByProject[account.projectId] ?? []))
-        let owner = Self.owner(inDescription: value.description) ?? AWSMapper.owner(labels)
+        let environment = facts.environment
+        let owner = Self.owner(inDescription: value.description) ?? facts.owner
         let cls = GCPAccountClass(email: value.email)
         let reason: String
         switch cls {
@@ -32,23 +44,28 @@ extension GCPMapper {
             natureReason: reason, managedBy: cls == .serviceAgent ? "google" : nil)
     }
 
-    /// An owner written into a description as `owner: …`, `owner=…`, `team: …` or `contact: …`.
+    /// An owner written into a description as `owner: …`, `owner=…`, `team: …` or `contact: …` (the key in any case).
     static func owner(inDescription description: String?) -> String? {
         guard let text = description else { return nil }
-        for key in ["owner", "team", "contact"] {
-            var search = text.startIndex
-            while let range = text.range(of: key, options: .caseInsensitive, range: search..<text.endIndex) {
-                search = range.upperBound
-                if range.lowerBound > text.startIndex, text[text.index(before: range.lowerBound)].isLetter { continue }
-                var i = range.upperBound
-                while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
-                guard i < text.endIndex, text[i] == ":" || text[i] == "=" else { continue }
-                i = text.index(after: i)
-                while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
-                let end = text[i...].firstIndex { $0 == " " || $0 == "," || $0 == ";" || $0 == ")" } ?? text.endIndex
-                let value = text[i..<end]
-                let trimmed = value.hasSuffix(".") ? value.dropLast() : value
-                if !trimmed.isEmpty { return String(trimmed.prefix(200)) }
+        // A byte walk: every account has a description to search, and case-insensitive Foundation searches are slow.
+        let bytes = Array(text.utf8)
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        for key in ["owner", "team", "contact"].map({ Array($0.utf8) }) where bytes.count > key.count {
+            var start = 0
+            while start + key.count < bytes.count {
+                defer { start += 1 }
+                guard (0..<key.count).allSatisfy({ lower(bytes[start + $0]) == key[$0] }), start == 0 || !isLetter(bytes[start - 1]) else { continue }
+                var i = start + key.count
+                while i < bytes.count, bytes[i] == 0x20 { i += 1 }
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") || bytes[i] == UInt8(ascii: "=") else { continue }
+                i += 1
+                while i < bytes.count, bytes[i] == 0x20 { i += 1 }
+                var end = i
+                while end < bytes.count, ![0x20, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ")")].contains(bytes[end]) { end += 1 }
+                if end > i, bytes[end - 1] == UInt8(ascii: ".") { end -= 1 }
+                guard end > i else { continue }
+                return String(String(decoding: bytes[i..<end], as: UTF8.self).prefix(200))
             }
         }
         return nil
@@ -129,7 +146,7 @@ extension GCPMapper {
     /// Why an account is a workload's, when its own policy lets a Kubernetes service account or federated identities act as it.
     static func workloadReason(_ policy: GCPIAMPolicy?) -> String? {
         for binding in policy?.bindings ?? [] where GCPRoleFacts.impersonationRoles[binding.role] != nil {
-            for member in (binding.members ?? []).map(GCPMember.init) {
+            for member in binding.parsed {
                 switch member {
                 case .gkeWorkload(let pool, let namespace, let name):
                     return "a service account that Kubernetes service account \(namespace)/\(name) runs as through GKE Workload Identity (pool \(pool))"

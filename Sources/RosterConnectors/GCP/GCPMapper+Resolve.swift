@@ -15,6 +15,7 @@ extension GCPMapper {
     /// - Throws: ``ConnectorError`` when an account's project cannot be told, or two files put the same account in different projects.
     func accountTable(numbers: [String: String]) throws -> [String: Account] {
         var table: [String: Account] = [:]
+        table.reserveCapacity(sources.accounts.count)
         for located in sources.accounts {
             var account = located.value
             account.email = account.email.lowercased()
@@ -60,17 +61,17 @@ extension GCPMapper {
         var seen: Set<String> = []
         for located in sources.keys {
             let name = located.value.name
-            guard let reference = GCPName.segment(after: "serviceAccounts", in: name), let keyId = GCPName.segment(after: "keys", in: name) else {
+            guard let (keyProject, reference, keyId) = GCPName.keyParts(name) else {
                 warnings.append("\(located.place): key name \"\(name.prefix(200))\" is not projects/PROJECT/serviceAccounts/ACCOUNT/keys/KEY_ID; skipped")
                 continue
             }
-            guard let email = reference.contains("@") ? reference.lowercased() : uniqueIds[reference] else {
+            guard let email = reference.utf8.contains(UInt8(ascii: "@")) ? reference.lowercased() : uniqueIds[reference] else {
                 warnings.append("\(located.place): key \(keyId.prefix(80)) belongs to service account \(reference.prefix(80)), which no imported file lists; skipped")
                 continue
             }
             guard seen.insert("\(email)/\(keyId)").inserted else { continue }
             if accounts[email] == nil {
-                let project = GCPName.segment(after: "projects", in: name).flatMap { $0 == "-" ? nil : $0 } ?? GCPAccountClass.projectId(ofEmail: email)
+                let project = keyProject.flatMap { $0 == "-" ? nil : $0 } ?? GCPAccountClass.projectId(ofEmail: email)
                 guard let project else {
                     warnings.append("\(located.place): key \(keyId.prefix(80)) belongs to \(email.prefix(200)), whose project no file says; skipped")
                     continue
@@ -113,7 +114,7 @@ extension GCPMapper {
                 }
                 try keep(located, for: "project \(project)", in: &projectPolicies, key: project)
             case .serviceAccount(let reference):
-                guard let email = reference.contains("@") ? reference : uniqueIds[reference] else {
+                guard let email = reference.utf8.contains(UInt8(ascii: "@")) ? reference : uniqueIds[reference] else {
                     warnings.append("\(located.place): the IAM policy of service account \(reference.prefix(80)) was skipped: no imported record lists that account")
                     continue
                 }
@@ -188,9 +189,9 @@ extension GCPMapper {
     /// name Roster does not read as one, and reading it as the project's would grant the project-wide what was granted on one account.
     private func checkNotAnAccountsPolicy(_ path: String, project: String, accounts: [String: Account]) throws {
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
-        guard let account = accounts.values.first(where: { $0.projectId == project && $0.value.email.split(separator: "@").first.map(String.init) == stem }) else {
-            return
-        }
+        // The account this name would be: the stem in the project's own domain. (Not App Engine's `PROJECT@appspot…`: a project
+        // policy is naturally saved as PROJECT.json.)
+        guard let account = accounts["\(stem)@\(project).iam.gserviceaccount.com"] else { return }
         throw ConnectorError(
             .inconsistent,
             "this IAM policy is named after service account \(account.value.email), but a policy is read as an account's only when its file name "

@@ -62,7 +62,7 @@ struct GCPMapper {
         // Accounts bound in a project whose accounts were not listed are inferred from the bindings (a policy-only export).
         for (project, policy) in projectPolicies.sorted(by: { $0.key < $1.key }) {
             for binding in policy.value.bindings ?? [] {
-                for case .serviceAccount(let email) in (binding.members ?? []).map(GCPMember.init) where context.accounts[email] == nil {
+                for case .serviceAccount(let email) in binding.parsed where context.accounts[email] == nil {
                     let cls = GCPAccountClass(email: email)
                     let home: String?
                     switch cls {
@@ -77,8 +77,10 @@ struct GCPMapper {
         }
 
         // Identities and keys.
+        var facts: [String: ProjectFacts] = [:]
         for account in context.accounts.values {
-            drafts[account.projectId]!.identities[Self.identityId(account.value.email)] = identity(account, context: context)
+            if facts[account.projectId] == nil { facts[account.projectId] = ProjectFacts(account.projectId, context: context) }
+            drafts[account.projectId]!.identities[Self.identityId(account.value.email)] = identity(account, project: facts[account.projectId]!)
         }
         for key in keys {
             guard let account = context.accounts[key.email] else { continue }
@@ -94,7 +96,7 @@ struct GCPMapper {
         for (project, policy) in projectPolicies.sorted(by: { $0.key < $1.key }) {
             var deleted: [String] = []
             for binding in policy.value.bindings ?? [] {
-                let members = (binding.members ?? []).map(GCPMember.init)
+                let members = binding.parsed
                 if GCPRoleFacts.impersonationRoles[binding.role] != nil {
                     inherited[project, default: []].append(Self.bindingJSON(binding, inheritedFrom: "projects/\(project)"))
                 }
@@ -134,7 +136,7 @@ struct GCPMapper {
             guard own != nil || !fromProject.isEmpty else { continue }
             let target = Self.identityId(email)
             for binding in own?.value.bindings ?? [] {
-                for case .serviceAccount(let member) in (binding.members ?? []).map(GCPMember.init) {
+                for case .serviceAccount(let member) in binding.parsed {
                     try grant(binding, to: member, scope: GrantScope(.resource, target), in: account.projectId, place: own!.place, context: context, drafts: &drafts)
                     if let verb = GCPRoleFacts.impersonationRoles[binding.role], member != email {
                         drafts[account.projectId]!.edges.insert(Edge(
@@ -161,13 +163,7 @@ struct GCPMapper {
         }
         mapProviders(numbers: numbers, drafts: &drafts)
 
-        return drafts.keys.sorted().map { project in
-            let draft = drafts[project]!
-            return Estate(
-                observedAt: observedAt, scope: "gcp:\(project)", identities: Array(draft.identities.values), credentials: Array(draft.credentials.values),
-                policies: Array(draft.policies.values), grants: Array(draft.grants), resources: Array(draft.resources.values), edges: Array(draft.edges)
-            ).sorted()
-        }
+        return drafts.keys.sorted().map { project in Self.estate(drafts[project]!, scope: "gcp:\(project)", observedAt: observedAt) }
     }
 
     /// Facts every mapping step shares.
@@ -181,6 +177,23 @@ struct GCPMapper {
     }
 
     static func identityId(_ email: String) -> String { "gcp:serviceAccount:\(email)" }
+
+    /// The estate of a draft, every list in ``Estate/sorted()``'s order: sorted here on keys computed once per value,
+    /// so the store's own check finds them in order (its comparator builds a scope's description on every call).
+    static func estate(_ draft: Draft, scope: String, observedAt: Date) -> Estate {
+        func byKey<T>(_ table: [String: T]) -> [T] { table.sorted { $0.key < $1.key }.map(\.value) }
+        // The condition and the reason last, so that values the store's order calls equal still come in one order.
+        // One key per grant, its parts joined by NUL (below every character an id holds), orders as the tuple of parts does.
+        let grants = draft.grants.map { grant in
+            ([grant.subjectId, grant.policyId, grant.via.rawValue, grant.scope?.description ?? "", grant.condition ?? ""].joined(separator: "\u{0}"), grant)
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+        let edges = draft.edges.sorted {
+            ($0.from, $0.to, $0.kind.rawValue, $0.rule, $0.reason) < ($1.from, $1.to, $1.kind.rawValue, $1.rule, $1.reason)
+        }
+        return Estate(
+            observedAt: observedAt, scope: scope, identities: byKey(draft.identities), credentials: byKey(draft.credentials),
+            policies: byKey(draft.policies), grants: grants, resources: byKey(draft.resources), edges: edges)
+    }
 
     // MARK: Observation time
 

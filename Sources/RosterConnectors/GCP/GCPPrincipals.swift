@@ -32,7 +32,8 @@ enum GCPMember: Hashable, Sendable {
                     return
                 }
             }
-            self = .serviceAccount(email: email.lowercased())
+            // Emails are lowercase as IAM prints them; lowercasing allocates, so only when needed.
+            self = .serviceAccount(email: email.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? email.lowercased() : email)
         } else if let user = after("user:") {
             self = .user(user)
         } else if let group = after("group:") {

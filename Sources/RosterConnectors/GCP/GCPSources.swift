@@ -39,7 +39,7 @@ struct GCPSources {
     var warnings: [String] = []
 
     mutating func add(_ file: SourceFile, kind: GCPFileKind) throws {
-        let directory = (file.path as NSString).deletingLastPathComponent
+        let directory = GCPFileDigest.split(file.path).directory
         switch kind {
         case .serviceAccounts:
             let list = try file.decodeList(GCPServiceAccount.self, wrapper: "accounts", expecting: "a service-accounts list", warnings: &warnings)
@@ -49,8 +49,8 @@ struct GCPSources {
             for key in list { add(key: Located(value: key, path: file.path), directory: directory) }
         case .iamPolicy:
             let policy = try file.decodeJSON(GCPIAMPolicy.self, expecting: "an IAM policy", limits: .gcpExport)
-            let name = (file.path as NSString).lastPathComponent
-            let email = GCPAccountClass.email(inName: name) ?? GCPAccountClass.email(inName: (directory as NSString).lastPathComponent)
+            let name = GCPFileDigest.split(file.path).name
+            let email = GCPAccountClass.email(inName: name) ?? GCPAccountClass.email(inName: GCPFileDigest.split(directory).name)
             policies.append((Located(value: policy, path: file.path), email.map { .serviceAccount($0) } ?? .folderProject(directory: directory)))
         case .project:
             let project = try file.decodeJSON(GCPProject.self, expecting: "a project description", limits: .gcpExport)
@@ -130,9 +130,48 @@ struct GCPSources {
 enum GCPName {
     /// The segment after `collection` in a resource name: `segment(after: "projects", in: "projects/p/x")` is `p`.
     static func segment(after collection: String, in name: String) -> String? {
-        let parts = name.split(separator: "/", omittingEmptySubsequences: true)
-        guard let index = parts.firstIndex(where: { $0 == collection }), index + 1 < parts.count else { return nil }
-        return String(parts[index + 1])
+        // A walk over the UTF-8 view: names are read for every key and binding, and splitting allocates.
+        let bytes = name.utf8
+        let wanted = collection.utf8
+        var start = bytes.startIndex
+        var matched = false
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            if start < end {
+                if matched { return String(name[start..<end]) }
+                matched = bytes[start..<end].elementsEqual(wanted)
+            }
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
+        }
+        return nil
+    }
+
+    /// The project, account and key id of `projects/P/serviceAccounts/A/keys/K`, in one walk; nil without an account or a key id.
+    static func keyParts(_ name: String) -> (project: String?, account: String, keyId: String)? {
+        // One pass over the UTF-8 bytes, remembering where each collection's value starts: keys are many, and splitting allocates.
+        let bytes = name.utf8
+        var project: String?
+        var account: String?
+        var key: String?
+        var previous: Substring.UTF8View?
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            let segment = name.utf8[start..<end]
+            if let previous, !segment.isEmpty {
+                if previous.elementsEqual("projects".utf8) {
+                    project = String(name[start..<end])
+                } else if previous.elementsEqual("serviceAccounts".utf8) {
+                    account = String(name[start..<end])
+                } else if previous.elementsEqual("keys".utf8) {
+                    key = String(name[start..<end])
+                }
+            }
+            previous = segment.isEmpty ? previous : Substring(name)[start..<end].utf8
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
+        }
+        guard let account, let key else { return nil }
+        return (project, account, key)
     }
 
     /// The last segment of a name.

@@ -116,15 +116,12 @@ public enum Connectors {
             }
             if !found.isEmpty { out.append(found) }
         }
+        // A file is passed over only when no connector took it; the skips are reported once, on the first part.
         let skips = skipOrder.filter { !accepted.contains($0) }.map { DiscoverySkip(path: $0, reason: skipped[$0]!) }
-        if !skips.isEmpty, let first = out.indices.first {
-            out[first] = out[first].replacingSkips(skips)
-        } else if !skips.isEmpty {
-            // Nothing recognised: keep the skips so the caller can say what was passed over.
-            out.append(RecognisedFiles(NoFiles(), discovery: Discovery(files: [], skips: skips), paths: []))
-        }
-        if let first = out.indices.first, !out.isEmpty {
-            for i in out.indices where i != first { out[i] = out[i].replacingSkips([]) }
+        if out.isEmpty {
+            if !skips.isEmpty { out.append(RecognisedFiles(NoFiles(), discovery: Discovery(files: [], skips: skips), paths: [])) }
+        } else {
+            for i in out.indices { out[i] = out[i].replacingSkips(i == 0 ? skips : []) }
         }
         return out
     }

@@ -292,7 +292,7 @@ struct AzureExampleEstateTests {
     @Test(arguments: risky.keys.sorted())
     func plantedRisksAreFound(_ name: String) throws {
         let analysis = try #require(Self.analysis)
-        let rules = analysis.ruleIds(on: name).subtracting(["aws.nhi.admin"])
+        let rules = analysis.ruleIds(on: name).subtracting(["nhi.admin"])
         #expect(rules == Self.risky[name], "\(name): \(rules)")
     }
 

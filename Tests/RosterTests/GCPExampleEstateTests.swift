@@ -21,16 +21,16 @@ struct GCPExampleEstateTests {
     static let prod = "@acme-prod-4821.iam.gserviceaccount.com"
     static let dev = "@acme-dev-1193.iam.gserviceaccount.com"
 
-    /// `aws.nhi.admin` is the provider-neutral "machine identity is admin" detector; the GCP evaluator decides the level.
+    /// `nhi.admin` is the provider-neutral "machine identity is admin" detector; the GCP evaluator decides the level.
     static let risky: [String: Set<String>] = [
-        "terraform\(prod)": ["aws.nhi.admin", "gcp.service-account.basic-role"],
-        "482190731456-compute@developer.gserviceaccount.com": ["aws.nhi.admin", "gcp.service-account.basic-role", "nhi.owner.missing"],
-        "ci-runner\(prod)": ["aws.nhi.admin", "gcp.service-account.project-wide-impersonation", "gcp.service-account-key.user-managed"],
-        "gh-deploy\(prod)": ["aws.nhi.admin"],
+        "terraform\(prod)": ["nhi.admin", "gcp.service-account.basic-role"],
+        "482190731456-compute@developer.gserviceaccount.com": ["nhi.admin", "gcp.service-account.basic-role", "nhi.owner.missing"],
+        "ci-runner\(prod)": ["nhi.admin", "gcp.service-account.project-wide-impersonation", "gcp.service-account-key.user-managed"],
+        "gh-deploy\(prod)": ["nhi.admin"],
         "looker-studio\(prod)": ["gcp.service-account.public-impersonation"],
         "reporting-bot\(prod)": ["gcp.service-account-key.exposed"],
         "legacy-etl\(prod)": ["gcp.service-account-key.not-rotated", "gcp.service-account-key.user-managed", "nhi.owner.missing"],
-        "acme-dev-1193@appspot.gserviceaccount.com": ["aws.nhi.admin", "gcp.service-account.basic-role"],
+        "acme-dev-1193@appspot.gserviceaccount.com": ["nhi.admin", "gcp.service-account.basic-role"],
         "gh-ci\(dev)": ["gcp.service-account.federation-pool-wide"],
         "data-loader\(dev)": ["gcp.service-account-key.user-managed"],
     ]

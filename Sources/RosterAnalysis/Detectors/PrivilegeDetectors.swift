@@ -19,3 +19,26 @@ extension Detectors {
             return [Hit(subject.privilege.evidence + ["\(nature): \(subject.identity.natureReason)"])]
         })
 }
+
+extension Detectors {
+    /// Administrators outside AWS, judged by each provider's evaluator (GCP roles and impersonation,
+    /// Azure role assignments, Kubernetes RBAC). Provider families name the grant that is too broad;
+    /// this names the power the identity ends up with, including through impersonation.
+    public static let adminNHIOtherProviders = Detector(
+        id: "nhi.admin",
+        title: "Machine identity can administer its platform",
+        severity: .high,
+        owasp: .nhi5OverprivilegedNHI,
+        summary: "A machine identity outside AWS whose grants, as its provider's evaluator reads them, amount to administrator: "
+            + "GCP owner, editor or IAM admin (also through an account it can impersonate), Azure Owner or User Access Administrator "
+            + "over a subscription, Kubernetes rights that reach cluster-admin.",
+        remediation: "Grant the identity the narrowest predefined or custom role at the narrowest scope its workload needs, "
+            + "and remove the impersonation or binding that lifts it to administrator.",
+        evaluate: { subject, _ in
+            guard subject.identity.provider != .aws, subject.isGovernedNHI, subject.privilege.level == .admin else { return [] }
+            return [Hit(subject.privilege.evidence)]
+        })
+
+    /// Provider-neutral detectors that judge every provider's identities.
+    public static let neutralFamily: [Detector] = [adminNHIOtherProviders]
+}

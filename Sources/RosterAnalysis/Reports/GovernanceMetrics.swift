@@ -50,7 +50,7 @@ public struct GovernanceMetrics: Codable, Sendable {
     }
 
     /// Standing secrets whose age is governed by the rotation policy, whatever the provider calls them.
-    public static let rotatedKinds: Set<CredentialKind> = [.accessKey, .serviceAccountKey, .clientSecret, .apiKey]
+    public static let rotatedKinds: Set<CredentialKind> = [.accessKey, .serviceAccountKey, .gcpServiceAccountKey, .clientSecret, .apiKey]
 
     /// Counts of findings only, for analyses without identities of their own (the cross-system link pass).
     public static func findingsOnly(_ findings: [Finding]) -> GovernanceMetrics {

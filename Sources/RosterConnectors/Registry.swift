@@ -65,7 +65,7 @@ public struct ConnectorEntry: Sendable {
 ///
 /// Add a source by giving its folder a `ConnectorEntry` and listing it in ``all``.
 public enum Connectors {
-    public static let all: [ConnectorEntry] = [AWSConnector.entry]
+    public static let all: [ConnectorEntry] = [AWSConnector.entry, AzureConnector.entry, SaaSConnector.entry]
 
     public static func entry(for provider: Provider) -> ConnectorEntry? { all.first { $0.provider == provider } }
 

@@ -1,0 +1,132 @@
+public import Foundation
+public import RosterModel
+
+/// Reads the OAuth consents of SaaS tenants: Google Workspace (Admin SDK Directory `tokens.list`,
+/// `users.list`, Reports API token activity) and Microsoft Entra ID (Graph `oauth2PermissionGrants`,
+/// `servicePrincipals`, `servicePrincipalSignInActivities`, `appRoleAssignments`, `users`,
+/// `deletedItems`, `organization`), one estate per domain or tenant.
+///
+/// Files are recognised by content (`kind`, `@odata.context`, or the fields of their items).
+///
+/// For example:
+/// ```swift
+/// let found = try SaaSConnector().discover(["examples/estate/saas"])
+/// let result = try SaaSConnector().read(found.files)
+/// ```
+public struct SaaSConnector: Connector {
+    public struct InputFile: Sendable, Hashable {
+        public var path: String
+        public var kind: SaaSFileKind
+
+        public init(path: String, kind: SaaSFileKind) {
+            self.path = path
+            self.kind = kind
+        }
+    }
+
+    public var provider: Provider { .saas }
+
+    /// The time to measure ages against; otherwise the newest timestamp the data holds.
+    public var asOf: Date?
+
+    public init(asOf: Date? = nil) {
+        self.asOf = asOf
+    }
+
+    public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
+        try Discovery.search(
+            paths, candidate: { $0.hasSuffix(".json") },
+            named: { path in
+                let file = try SourceFile.read(path)
+                guard let kind = SaaSFileKind.recognise(file.data) else {
+                    if file.data.isEmpty {
+                        throw ConnectorError(.malformed, "the file is empty; expected \(SaaSFileKind.importableList)", file: path, location: "line 1, column 1")
+                    }
+                    if file.startsLikeJSON, let problem = JSONSyntax.firstError(in: file.data) { throw file.error(for: problem) }
+                    throw ConnectorError(.unrecognised, "not a SaaS OAuth export Roster reads; expected \(SaaSFileKind.importableList)", file: path)
+                }
+                guard kind.isImportable else {
+                    throw ConnectorError(.wrongKind, "this is \(kind), which the SaaS connector does not import; expected \(SaaSFileKind.importableList)", file: path)
+                }
+                return InputFile(path: path, kind: kind)
+            },
+            found: { path in
+                let file: SourceFile
+                do {
+                    file = try SourceFile.read(path)
+                } catch let error as ConnectorError where error.code == .malformed {
+                    return .skip("not text Roster can read (\(error.message))")
+                }
+                switch SaaSFileKind.recognise(file.data) {
+                case let kind? where kind.isImportable: return .file(InputFile(path: path, kind: kind))
+                case let kind?: return .skip("this is \(kind), which the SaaS connector does not import")
+                case nil: return .skip("not a SaaS OAuth export Roster reads")
+                }
+            })
+    }
+
+    public func inputDigest(_ files: [InputFile]) throws -> String {
+        var parts: [String] = []
+        var newest: Date?
+        for input in files {
+            let file = try SourceFile.read(input.path)
+            // A tokens.list file's name can say whose tokens they are.
+            let name = input.kind == .googleTokens ? (input.path as NSString).lastPathComponent : ""
+            parts.append("\(input.kind.rawValue):\(name):\(ContentDigest.sha256(file.data))")
+            if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
+                newest = max(newest ?? modified, modified)
+            }
+        }
+        parts.sort()
+        if let asOf {
+            parts.append("as-of:\(asOf.timeIntervalSinceReferenceDate)")
+        } else {
+            parts.append("observed:\(newest?.utcDay ?? Date().utcDay)")
+        }
+        return ContentDigest.sha256(parts.joined(separator: "\n"))
+    }
+
+    /// Reads every file and maps them to one estate per Google Workspace domain and Entra ID tenant.
+    ///
+    /// - Throws: ``ConnectorError`` for the first file that cannot be read, with its place, or when
+    ///   the files do not say whose tokens they hold or which tenant they describe.
+    public func read(_ files: [InputFile], progress: ProgressHandler? = nil) throws -> ConnectorResult {
+        var sources = SaaSSources()
+        for (index, input) in files.enumerated() {
+            progress?("reading \((input.path as NSString).lastPathComponent)", index, files.count)
+            let file = try SourceFile.read(input.path)
+            if let modified = try? FileManager.default.attributesOfItem(atPath: input.path)[.modificationDate] as? Date {
+                sources.newestFileDate = max(sources.newestFileDate ?? modified, modified)
+            }
+            func decode<T: Decodable>(_ type: T.Type) throws -> T { try file.decodeJSON(T.self, expecting: input.kind.description, limits: .saasExport) }
+            let path = file.path
+            switch input.kind {
+            case .googleTokens: sources.googleTokens.append((path, try decode(GoogleTokenList.self)))
+            case .googleUsers: sources.googleUsers.append((path, try decode(GoogleUserList.self)))
+            case .googleActivities: sources.googleActivities.append((path, try decode(GoogleActivities.self)))
+            case .entraGrants: sources.grants.append((path, try decode(GraphList<GraphPermissionGrant>.self)))
+            case .entraServicePrincipals: sources.servicePrincipals.append((path, try decode(GraphList<GraphServicePrincipal>.self)))
+            case .entraSignIns: sources.signIns.append((path, try decode(GraphList<GraphSignInActivity>.self)))
+            case .entraAppRoleAssignments: sources.appRoleAssignments.append((path, try decode(GraphList<GraphAppRoleAssignment>.self)))
+            case .entraUsers: sources.users.append((path, try decode(GraphList<GraphUser>.self)))
+            case .entraDeletedUsers: sources.deletedUsers.append((path, try decode(GraphList<GraphUser>.self)))
+            case .entraOrganization: sources.organizations.append((path, try decode(GraphList<GraphOrganization>.self)))
+            case .googleOther, .graphOther:
+                throw ConnectorError(.wrongKind, "this is \(input.kind), which the SaaS connector does not import", file: path)
+            }
+        }
+        progress?("mapping", files.count, files.count)
+        var mapper = SaaSMapper(sources: sources, asOf: asOf)
+        let estates = try mapper.map()
+        return ConnectorResult(estates: estates, warnings: mapper.warnings)
+    }
+}
+
+extension SaaSConnector {
+    /// The SaaS OAuth entry of the connector registry.
+    public static let entry = ConnectorEntry(provider: .saas, title: "SaaS OAuth", reads: SaaSFileKind.importableList) { paths, options in
+        let connector = SaaSConnector(asOf: options.asOf)
+        let found = try connector.discover(paths)
+        return RecognisedFiles(connector, discovery: found, paths: found.files.map(\.path))
+    }
+}

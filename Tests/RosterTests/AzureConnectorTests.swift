@@ -94,6 +94,8 @@ struct AzureConnectorTests {
         #expect(try identity("Microsoft Graph").managedBy == "microsoft")
         // And owners come from the app's tags
         #expect(try identity("gh-deploy-payments").owner == "payments-team@acme.example")
+        // And where an identity holds its roles says its environment when nothing else does (Owner on acme-prod)
+        #expect(try identity("legacy-terraform-sp").environment == "production")
     }
 
     @Test func credentialsFromEveryFileMeetOnTheActingIdentityWithoutSecrets() throws {

@@ -12,9 +12,12 @@ struct AzureMapper {
     /// Microsoft's own tenant: service principals of apps it publishes (Microsoft Graph, Office 365 Exchange Online…).
     static let microsoftTenant = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
 
+    /// principalType as a reader says it.
+    static let principalWords = ["ServicePrincipal": "service principal", "User": "user", "Group": "group", "ForeignGroup": "group"]
+
     let sources: AzureSources
     let asOf: Date?
-    private(set) var warnings: [String] = []
+    var warnings: [String] = []
     private var newestInData: (date: Date, what: String)?
 
     init(sources: AzureSources, asOf: Date?) {
@@ -114,6 +117,7 @@ struct AzureMapper {
         var policies: [String: Policy] = [:]
         var grants: Set<Grant> = []
         assignRoles(tenant: tenant, drafts: &drafts, idByObjectId: idByObjectId, policies: &policies, grants: &grants)
+        inferEnvironments(&drafts, grants: grants, subscriptions: subscriptions)
 
         for (id, draft) in drafts {
             estate.identities.append(draft.identity)
@@ -134,7 +138,7 @@ struct AzureMapper {
     // MARK: Tenant
 
     /// The tenant the files describe: `az account show`, else the owner of the apps registered here.
-    private func tenantId(servicePrincipals: [AzureDirectoryObject], applications: [AzureDirectoryObject]) throws -> String {
+    func tenantId(servicePrincipals: [AzureDirectoryObject], applications: [AzureDirectoryObject]) throws -> String {
         let accounts = sources.accounts.flatMap(\.items)
         let tenants = Set(accounts.map { $0.tenantId.lowercased() } + sources.identities.flatMap(\.items).compactMap { $0.tenantId?.lowercased() })
         if tenants.count > 1 {
@@ -156,245 +160,15 @@ struct AzureMapper {
             file: file)
     }
 
-    // MARK: Identities
-
-    private func servicePrincipal(_ sp: AzureDirectoryObject, app: AzureDirectoryObject?, tenant: String, subscriptions: [String: String]) -> Draft {
-        let type = sp.servicePrincipalType ?? "Application"
-        let isManaged = type.caseInsensitiveCompare("ManagedIdentity") == .orderedSame
-        let resource = isManaged ? sp.alternativeNames?.first { $0.lowercased().hasPrefix("/subscriptions/") } : nil
-        let parts = resource.map(ARMScope.init)
-        var tags = Self.tags(sp.tags ?? []).merging(Self.tags(app?.tags ?? []), uniquingKeysWith: { a, _ in a })
-        if sp.accountEnabled?.value == false { tags["accountEnabled"] = "false" }
-        if isManaged { tags["managedIdentity"] = sp.alternativeNames?.contains("isExplicit=True") == true ? "user-assigned" : "system-assigned" }
-        let owner = sp.appOwnerOrganizationId?.lowercased()
-        let managedBy = owner == Self.microsoftTenant ? "microsoft" : nil
-        let reason: String
-        if isManaged {
-            reason = "a managed identity: Azure issues its tokens to \(resource.map { "the resource \($0)" } ?? "the resource it is attached to")"
-        } else if managedBy != nil {
-            reason = "a service principal of an app Microsoft publishes and manages"
-        } else if let owner, owner != tenant {
-            reason = "a service principal of an app registered in another tenant (\(owner)): a third party's app with access to this one"
-        } else {
-            reason = "a service principal: an application's identity in the tenant, used by software to sign in"
-        }
-        let name = sp.displayName ?? app?.displayName ?? sp.appId
-        let subscriptionName = parts?.subscription.flatMap { subscriptions[$0.lowercased()] }
-        let identity = Identity(
-            id: "azure:servicePrincipal:\(sp.objectId.lowercased())", provider: .azure,
-            kind: isManaged ? .azureManagedIdentity : .azureServicePrincipal, name: name, nativeId: sp.appId.lowercased(), account: tenant,
-            path: resource,
-            environment: EnvironmentName.guess([tags["environment"], tags["env"], parts?.resourceGroup, subscriptionName, name]),
-            owner: Self.owner(tags: tags, notes: sp.notes ?? app?.notes), tags: tags,
-            createdAt: sp.createdDateTime?.date ?? app?.createdDateTime?.date, usageTracked: false, nature: .machine, natureReason: reason,
-            managedBy: managedBy)
-        return Draft(identity: identity, resourceId: resource?.lowercased())
-    }
-
-    private func application(_ app: AzureDirectoryObject, tenant: String) -> Draft {
-        let tags = Self.tags(app.tags ?? [])
-        let name = app.displayName ?? app.appId
-        let identity = Identity(
-            id: "azure:application:\(app.objectId.lowercased())", provider: .azure, kind: .azureApplication, name: name,
-            nativeId: app.appId.lowercased(), account: tenant,
-            environment: EnvironmentName.guess([tags["environment"], tags["env"], name]), owner: Self.owner(tags: tags, notes: app.notes), tags: tags,
-            createdAt: app.createdDateTime?.date, usageTracked: false, nature: .machine,
-            natureReason: "an app registration without a service principal in this tenant: its credentials sign in wherever the app is consented")
-        return Draft(identity: identity)
-    }
-
-    /// Graph tags are plain strings; `key:value` and `key=value` ones become tags with a value.
-    static func tags(_ list: [String]) -> [String: String] {
-        var out: [String: String] = [:]
-        for tag in list {
-            if let separator = tag.firstIndex(where: { $0 == "=" || $0 == ":" }) {
-                out[String(tag[..<separator]).trimmingCharacters(in: .whitespaces)] = String(tag[tag.index(after: separator)...]).trimmingCharacters(in: .whitespaces)
-            } else {
-                out[tag] = ""
-            }
-        }
-        return out
-    }
-
-    static let ownerKeys = ["owner", "team", "owner-email", "owneremail", "contact", "maintainer", "created-by"]
-
-    /// The owner a tag names, else an `Owner: …` line in the notes.
-    static func owner(tags: [String: String], notes: String?) -> String? {
-        for key in ownerKeys {
-            if let value = tags.first(where: { $0.key.lowercased() == key })?.value, !value.isEmpty { return value }
-        }
-        guard let notes else { return nil }
-        for line in notes.split(whereSeparator: \.isNewline) {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            for key in ["owner:", "owner=", "team:"] where text.lowercased().hasPrefix(key) {
-                let value = text.dropFirst(key.count).trimmingCharacters(in: .whitespaces)
-                if !value.isEmpty { return value }
-            }
-        }
-        return nil
-    }
-
-    /// The ARM tags of a user-assigned identity say who owns it and where it runs.
-    private func merge(_ resource: AzureUserAssignedIdentity, into draft: inout Draft) {
-        let tags = resource.tags ?? [:]
-        var identity = draft.identity
-        identity.tags.merge(tags, uniquingKeysWith: { current, _ in current })
-        identity.owner = identity.owner ?? Self.owner(tags: tags, notes: nil)
-        let arm = ARMScope(resource.id)
-        identity.environment = EnvironmentName.guess([tags["environment"], tags["env"], identity.environment, arm.resourceGroup])
-        identity.path = identity.path ?? resource.id
-        draft.identity = identity
-    }
-
-    private func displayNames(_ drafts: [String: Draft]) -> [String: [String]] {
-        var out: [String: [String]] = [:]
-        for (id, draft) in drafts { out[draft.identity.name.lowercased(), default: []].append(id) }
-        return out
-    }
-
-    /// The identity a credential file belongs to, from the app its name gives.
-    private func owner(_ hint: String, path: String, idByAppId: [String: String], idByObjectId: [String: String], names: [String: [String]]) throws -> String {
-        let key = hint.lowercased()
-        if let id = idByAppId[key] ?? idByObjectId[key] { return id }
-        if let ids = names[key], ids.count == 1 { return ids[0] }
-        let why: String
-        if idByAppId.isEmpty {
-            why = "no `az ad sp list` or `az ad app list` output was imported with it, so the app is unknown"
-        } else if let ids = names[key], ids.count > 1 {
-            why = "\(ids.count) apps are named \"\(hint)\"; name the file after the appId instead"
-        } else {
-            why = "\"\(hint)\" is neither the appId, the object id nor the display name of an imported app or service principal"
-        }
-        throw ConnectorError(
-            .inconsistent,
-            "cannot tell which app this credential list belongs to: the az CLI prints it without the app, so Roster reads the app from the file name (`<appId>.json`, `<appId>.cert.json`, `<appId>.federated.json`, or a folder named after the appId); \(why)",
-            file: path)
-    }
-
-    // MARK: Credentials
-
-    private func add(_ list: [AzureCredential]?, certificates: Bool, from: String, to draft: inout Draft) {
-        for credential in list ?? [] where draft.credentials[credential.keyId.lowercased()] == nil {
-            draft.credentials[credential.keyId.lowercased()] = (credential, certificates, from)
-        }
-    }
-
-    private func credential(keyId: String, _ source: AzureCredential, certificate: Bool, identityId: String, now: Date) -> Credential {
-        let expired = source.end.map { $0.date <= now } ?? false
-        let preview: String
-        if certificate {
-            preview = source.displayName.map { "certificate \($0)" } ?? "certificate \(keyId.prefix(8))…"
-        } else {
-            preview = source.hint.map { "\($0)…" } ?? "secret \(keyId.prefix(8))…"
-        }
-        return Credential(
-            id: "azure:keyId:\(keyId)", identityId: identityId, kind: certificate ? .certificate : .clientSecret, status: expired ? .expired : .active,
-            createdAt: source.start?.date, usageTracked: false, expiresAt: source.end?.date,
-            fingerprint: CredentialFingerprint(certificate ? .azureCertificateKeyId : .azureClientSecretKeyId, of: keyId).description,
-            preview: source.displayName.map { certificate ? preview : "\(preview) (\($0))" } ?? preview)
-    }
-
-    private func federatedPolicy(_ list: [AzureFederatedCredential], identity: Identity) -> Policy {
-        let entries: [JSONAny] = list.sorted { $0.name < $1.name }.map { fic in
-            var object: [String: JSONAny] = [
-                "name": .string(fic.name), "issuer": .string(fic.issuer), "audiences": .array(fic.audiences.map { .string($0) }),
-            ]
-            if let subject = fic.subject { object["subject"] = .string(subject) }
-            if let expression = fic.claimsMatchingExpression { object["claimsMatchingExpression"] = JSONAny(expression) }
-            return .object(object)
-        }
-        return Policy(
-            id: "\(identity.id)#federated-credentials", name: "federated credentials of \(identity.name)", provider: .azure, kind: .trust,
-            body: .other(type: "azure.federated-credentials", content: .array(entries)))
-    }
-
-    // MARK: Role assignments
-
-    private mutating func assignRoles(
-        tenant: String, drafts: inout [String: Draft], idByObjectId: [String: String], policies: inout [String: Policy], grants: inout Set<Grant>
-    ) {
-        var definitions: [String: AzureRoleDefinition] = [:]
-        for (_, items) in sources.definitions { for definition in items { definitions[definition.name.lowercased()] = definition } }
-        let spListed = !sources.servicePrincipals.isEmpty
-        for (path, items) in sources.assignments {
-            let file = (path as NSString).lastPathComponent
-            // az fills principalName from Graph; when no assignment has one, the export was made without directory read access.
-            let namesResolved = items.contains { !($0.principalName ?? "").isEmpty }
-            if !namesResolved && !items.isEmpty {
-                warnings.append("\(path): no role assignment has a principalName (az could not read the directory); only assignments of type Unknown are reported as orphaned")
-            }
-            for assignment in items {
-                let principal = assignment.principalId.lowercased()
-                let type = assignment.principalType ?? "Unknown"
-                let name = assignment.principalName ?? ""
-                var subject: String
-                if let id = idByObjectId[principal] {
-                    subject = id
-                } else if type == "Unknown" || (namesResolved && name.isEmpty) {
-                    subject = "azure:deletedPrincipal:\(principal)"
-                    if drafts[subject] == nil {
-                        drafts[subject] = Draft(identity: Identity(
-                            id: subject, provider: .azure, kind: .azureDeletedPrincipal, name: "deleted \(type == "Unknown" ? "principal" : type.lowercased()) \(principal)",
-                            nativeId: principal, account: tenant, nature: .unknown,
-                            natureReason: "role assignments name object \(principal) (principalType \(type)), which no longer exists in Entra ID (\(file))",
-                            managedBy: "nobody: deleted from Entra ID"))
-                    }
-                } else if type == "ServicePrincipal" {
-                    // Listed by the assignments but not by the service principal list (az ad sp list without --all stops at 100).
-                    subject = "azure:servicePrincipal:\(principal)"
-                    if drafts[subject] == nil {
-                        if spListed {
-                            warnings.append("\(path): service principal \(name) (\(principal)) has role assignments but is not in the imported `az ad sp list`; was it run with --all?")
-                        }
-                        drafts[subject] = Draft(identity: Identity(
-                            id: subject, provider: .azure, kind: .azureServicePrincipal, name: name, account: tenant,
-                            environment: EnvironmentName.guess([name]), nature: .machine,
-                            natureReason: "a service principal known only from its role assignments (\(file))"))
-                    }
-                } else {
-                    continue  // a person or a group: not a machine identity
-                }
-                let policy = rolePolicy(assignment, definitions: definitions)
-                if policies[policy.id] == nil { policies[policy.id] = policy }
-                grants.insert(Grant(subjectId: subject, policyId: policy.id, via: .binding, scope: ARMScope(assignment.scope).grantScope, condition: assignment.condition))
-            }
-        }
-    }
-
-    private func rolePolicy(_ assignment: AzureRoleAssignment, definitions: [String: AzureRoleDefinition]) -> Policy {
-        let guid = assignment.roleGUID
-        let id = "azure:roleDefinition:\(guid)"
-        if let definition = definitions[guid] {
-            var merged = AzureRolePermissions()
-            for block in definition.permissions {
-                merged.actions += block.actions ?? []
-                merged.notActions += block.notActions ?? []
-                merged.dataActions += block.dataActions ?? []
-                merged.notDataActions += block.notDataActions ?? []
-            }
-            let custom = definition.roleType?.caseInsensitiveCompare("CustomRole") == .orderedSame
-            return Policy(id: id, name: definition.roleName, provider: .azure, kind: custom ? .customerManaged : .providerManaged, body: .azureRole(merged))
-        }
-        if let role = AzureBuiltInRoles.byGUID[guid] {
-            return Policy(id: id, name: role.name, provider: .azure, kind: .providerManaged, body: .azureRole(role.permissions))
-        }
-        let name = assignment.roleDefinitionName ?? guid
-        return Policy(
-            id: id, name: name, provider: .azure, kind: .customerManaged,
-            body: .other(type: "azure.role-reference", content: .object([
-                "roleDefinitionId": .string(assignment.roleDefinitionId), "roleDefinitionName": .string(name),
-            ])))
-    }
-
     // MARK: Observation time
 
-    private mutating func saw(_ date: Date?, _ what: @autoclosure () -> String) {
+    mutating func saw(_ date: Date?, _ what: @autoclosure () -> String) {
         guard let date, date > (newestInData?.date ?? .distantPast) else { return }
         newestInData = (date, what())
     }
 
     /// `--as-of`, else the newest creation or change the data records (it was taken no earlier), else the files' modification time.
-    private mutating func observationTime() -> Date {
+    mutating func observationTime() -> Date {
         if let asOf { return asOf }
         if let (date, what) = newestInData {
             warnings.append("observation time \(AWSMapper.iso(date)) taken from the newest timestamp in the data (\(what)); pass --as-of to override")

@@ -120,6 +120,10 @@ struct SaaSConnectorTests {
         #expect(permission.via == .applicationPermission)
         let policy = try #require(estate.policies.first { $0.id == permission.policyId })
         #expect(SaaSScopes.scopeList(policy).contains("User.ReadWrite.All"))
+        // And each non-Microsoft app claims to be its Entra app, for the cross-system link to the Azure estate
+        let claim = try #require(estate.edges.first { $0.from == archiver.id && $0.kind == .actsAs })
+        #expect(claim.to == "azure:appId:\(archiver.nativeId ?? "")")
+        #expect(claim.rule == "saas.import")
         // And Microsoft's own apps are marked as Microsoft's
         #expect(estate.identities.first { $0.name == "Microsoft Graph Command Line Tools" }?.managedBy == "microsoft")
         // And a disabled user is a departed one
@@ -252,5 +256,53 @@ struct SaaSBadInputTests {
     @Test func duplicateKeysAndHugeFieldsAreRefused() throws {
         #expect(try error("alice@acme.example.json", #"{"kind": "admin#directory#tokenList", "items": [{"clientId": "1", "clientId": "2"}]}"#).code == .duplicateKey)
         #expect(try error("alice@acme.example.json", #"{"kind": "admin#directory#tokenList", "items": [{"clientId": ""# + String(repeating: "x", count: 70_000) + "\"}]}").code == .tooLarge)
+    }
+}
+
+struct SaaSInputHardeningTests {
+    @Test func utf16AndBOMAreRead() throws {
+        try withTemporaryDirectory { dir in
+            var utf16 = Data([0xFF, 0xFE])
+            utf16.append(SaaSFixture.tokens(SaaSFixture.token("1-a.apps.googleusercontent.com", "A", scopes: ["openid"])).data(using: .utf16LittleEndian)!)
+            try utf16.write(to: dir.appendingPathComponent("ann@acme.example.json"))
+            try (Data([0xEF, 0xBB, 0xBF]) + Data(SaaSFixture.tokens(SaaSFixture.token("2-b", "B", scopes: ["openid"])).utf8))
+                .write(to: dir.appendingPathComponent("ben@acme.example.json"))
+            let estate = try #require(try SaaSFixture.read([dir.path], asOf: SaaSFixture.observedAt).estates.first)
+            #expect(Set(estate.identities.map(\.name)) == ["A", "B"])
+        }
+    }
+
+    @Test func hostileStringsAreKeptAsData() throws {
+        let name = #"<img src=x onerror=alert(1)>\n\"; DROP TABLE identity; --\u202e"#
+        try AzureFixture.withFiles(["eve@acme.example.json": SaaSFixture.tokens(SaaSFixture.token("1-a", name, scopes: ["openid"]))]) { dir in
+            let estate = try #require(try SaaSFixture.read([dir.path], asOf: SaaSFixture.observedAt).estates.first)
+            #expect(estate.identities.first?.name == "<img src=x onerror=alert(1)>\n\"; DROP TABLE identity; --\u{202E}")
+        }
+    }
+
+    @Test func aNamedResponseOfAnotherKindIsTheWrongKind() throws {
+        try AzureFixture.withFiles(["groups.json": #"{"kind": "admin#directory#groups", "groups": []}"#, "x.json": #"{"value": 3}"#]) { dir in
+            for (file, code) in [("groups.json", ConnectorError.Code.wrongKind), ("x.json", .unrecognised)] {
+                do {
+                    _ = try SaaSConnector().discover([dir.appendingPathComponent(file).path])
+                    Issue.record("expected an error for \(file)")
+                } catch let error as ConnectorError {
+                    #expect(error.code == code)
+                    #expect(error.file.hasSuffix(file))
+                }
+            }
+        }
+    }
+
+    @Test func googleNeverLoggedInDatesDoNotSetTheObservationTime() throws {
+        // Given users.list with lastLoginTime 1970-01-01 (never) and a token list
+        try AzureFixture.withFiles([
+            "users.json": #"{"kind": "admin#directory#users", "users": [{"id": "1", "primaryEmail": "ann@acme.example", "lastLoginTime": "1970-01-01T00:00:00.000Z", "creationTime": "2025-03-01T00:00:00.000Z"}]}"#,
+            "t.json": SaaSFixture.tokens(SaaSFixture.token("1-a", "A", scopes: ["openid"], userKey: "1")),
+        ]) { dir in
+            // Then the observation time is the newest real date
+            let estate = try #require(try SaaSFixture.read([dir.path]).estates.first)
+            #expect(estate.observedAt == utc("2025-03-01T00:00:00Z"))
+        }
     }
 }

@@ -76,6 +76,12 @@ extension SaaSMapper {
                     createdAt: sp.createdDateTime?.date, lastUsedAt: tracked ? lastSignIn[appId] : nil,
                     lastUsedDetail: tracked ? "last sign-in (servicePrincipalSignInActivities)" : nil, usageTracked: tracked, nature: .machine,
                     natureReason: reason, managedBy: party == "microsoft" ? "microsoft" : nil))
+                if party != "microsoft" {
+                    // The consented app is an Entra app: whoever signs in as it (its secrets, its federated trust) acts with these consents.
+                    apps[id]!.claims.append(Edge(
+                        from: id, to: "azure:appId:\(appId)", kind: .actsAs, rule: "saas.import",
+                        reason: "\(name)'s consents are used by whoever signs in as Entra app \(appId); the servicePrincipals response names its appId"))
+                }
             }
             return id
         }

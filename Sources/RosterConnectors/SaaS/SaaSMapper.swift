@@ -57,6 +57,8 @@ struct SaaSMapper {
     struct AppDraft {
         var identity: Identity
         var consents: [Consent] = []
+        /// Cross-system claims: the app is an identity of another system too.
+        var claims: [Edge] = []
     }
 
     mutating func map() throws -> [Estate] {
@@ -89,6 +91,7 @@ struct SaaSMapper {
             }
             if identity.createdAt == nil { identity.createdAt = draft.consents.compactMap(\.grantedAt).min() }
             estate.identities.append(identity)
+            edges.formUnion(draft.claims)
             for consent in draft.consents {
                 let scopes = Array(Set(consent.scopes)).sorted()
                 let key = (consent.resource ?? "") + "\u{1F}" + scopes.joined(separator: " ")

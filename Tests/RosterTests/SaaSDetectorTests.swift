@@ -1,5 +1,5 @@
 import Foundation
-import RosterAnalysis
+@testable import RosterAnalysis
 import RosterConnectors
 import RosterModel
 import Testing
@@ -236,5 +236,33 @@ struct SaaSExampleEstateTests {
         #expect(severity("Mailmeteor", "saas.oauth-grant.departed-user") == .high)
         #expect(severity("Notion", "saas.oauth-app.broad-scopes") == .medium)
         #expect(severity("Contoso Mail Archiver", "saas.oauth-app.broad-scopes") == .high)
+    }
+}
+
+struct SaaSPrivilegeTests {
+    func level(_ build: (inout SaaSBuilder, String) -> Void) -> PrivilegeAssessment {
+        var b = SaaSBuilder()
+        let app = b.app("subject")
+        build(&b, app)
+        let index = EstateIndex([b.estate])
+        return PrivilegeEvaluators.saas.assess(index.identitiesById[app]!, index.grants(of: index.identitiesById[app]!), index)
+    }
+
+    @Test func theBroadestScopeSetsTheLevel() {
+        #expect(level { $0.consent($1, user: "a@acme.example", scopes: signInScopes) }.level == .none)
+        #expect(level { $0.consent($1, user: "a@acme.example", scopes: ["openid", "Mail.Read"]) }.level == .read)
+        #expect(level { $0.consent($1, user: "a@acme.example", scopes: ["https://www.googleapis.com/auth/drive"]) }.level == .write)
+        #expect(level { $0.adminConsent($1, scopes: ["Directory.ReadWrite.All"]) }.level == .admin)
+        // An application permission to read mail still only reads, though everyone's
+        let everyone = level { $0.applicationPermission($1, ["Mail.Read"]) }
+        #expect(everyone.level == .read)
+        #expect(everyone.evidence == ["Mail.Read: read all mail, for every user (application permission)"])
+    }
+
+    @Test func scopesItDoesNotRateMakeItUnknownUnlessAlreadyAdmin() {
+        let unknown = level { $0.consent($1, user: "a@acme.example", scopes: ["https://www.googleapis.com/auth/calendar.events"]) }
+        #expect(unknown.level == .unknown)
+        #expect(unknown.evidence.last?.contains("calendar.events") == true)
+        #expect(level { $0.adminConsent($1, scopes: ["Directory.ReadWrite.All", "Tasks.ReadWrite"]) }.level == .admin)
     }
 }

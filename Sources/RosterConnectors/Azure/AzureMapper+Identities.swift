@@ -63,7 +63,7 @@ extension AzureMapper {
         return out
     }
 
-    static let ownerKeys = ["owner", "team", "owner-email", "owneremail", "contact", "maintainer", "created-by"]
+    static let ownerKeys = ["owner", "team", "owner-email", "owneremail", "contact", "maintainer", "technicalowner", "businessowner", "createdby", "created-by"]
 
     /// The owner a tag names, else an `Owner: …` line in the notes.
     static func owner(tags: [String: String], notes: String?) -> String? {

@@ -101,9 +101,10 @@ struct AzureMapper {
             }
         }
 
-        for (_, draft) in drafts {
+        // In a fixed order, so the same files name the same timestamp in the warning.
+        for (_, draft) in drafts.sorted(by: { $0.key < $1.key }) {
             saw(draft.identity.createdAt, "createdDateTime of \(draft.identity.name)")
-            for (_, entry) in draft.credentials { saw(entry.credential.start?.date, "startDateTime of credential \(entry.credential.keyId) of \(draft.identity.name)") }
+            for (_, entry) in draft.credentials.sorted(by: { $0.key < $1.key }) { saw(entry.credential.start?.date, "startDateTime of credential \(entry.credential.keyId) of \(draft.identity.name)") }
         }
         for (path, items) in sources.assignments {
             for assignment in items {

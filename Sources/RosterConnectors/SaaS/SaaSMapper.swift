@@ -83,6 +83,7 @@ struct SaaSMapper {
         var policies: [String: Policy] = [:]
         var grants: Set<Grant> = []
         var edges: Set<Edge> = []
+        var digests: [String: String] = [:]
         let names = Dictionary(resources.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         for (id, draft) in apps {
             var identity = draft.identity
@@ -95,7 +96,10 @@ struct SaaSMapper {
             for consent in draft.consents {
                 let scopes = Array(Set(consent.scopes)).sorted()
                 let key = (consent.resource ?? "") + "\u{1F}" + scopes.joined(separator: " ")
-                let policyId = "\(id)#scopes/\(SHA256Digest.hex(of: key).prefix(12))"
+                // Most consents share a handful of scope sets: hash each set once.
+                let digest = digests[key] ?? String(SHA256Digest.hex(of: key).prefix(12))
+                digests[key] = digest
+                let policyId = "\(id)#scopes/\(digest)"
                 if policies[policyId] == nil {
                     var content: [String: JSONAny] = ["scopes": .array(scopes.map { .string($0) })]
                     if let resource = consent.resource { content["resource"] = .string(resource) }

@@ -38,3 +38,18 @@ json.dump(ras, open(out + "/azure/role-assignments.json", "w"), indent=2)
 json.dump({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#organization", "value": [{"id": T}]}, open(out + "/saas/org.json", "w"))
 json.dump({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals", "value": gsps}, open(out + "/saas/sps.json", "w"), indent=2)
 json.dump({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#oauth2PermissionGrants", "value": grants}, open(out + "/saas/grants.json", "w"), indent=2)
+
+# Google Workspace: one tokens.list per user (the way the Admin SDK is exported), and a users.list.
+os.makedirs(out + "/google/tokens", exist_ok=True)
+scopes = ["openid", "https://www.googleapis.com/auth/userinfo.email", "https://www.googleapis.com/auth/drive",
+          "https://www.googleapis.com/auth/calendar.events", "https://mail.google.com/"]
+users = []
+for u in range(count // 4):
+    email = f"user{u}@bench.example"
+    users.append({"kind": "admin#directory#user", "id": str(10**20 + u), "primaryEmail": email, "suspended": u % 50 == 0,
+                  "creationTime": "2024-01-01T00:00:00.000Z", "lastLoginTime": "2025-12-01T00:00:00.000Z"})
+    items = [{"kind": "admin#directory#token", "etag": f"\"{u}-{a}\"", "clientId": f"{a:012d}-bench{a}.apps.googleusercontent.com",
+              "displayText": f"App {a}", "scopes": scopes[: 2 + a % 4], "userKey": str(10**20 + u), "anonymous": False, "nativeApp": False}
+             for a in range(u % 7, u % 7 + 8)]
+    json.dump({"kind": "admin#directory#tokenList", "etag": f"\"t{u}\"", "items": items}, open(f"{out}/google/tokens/{email}.json", "w"), indent=2)
+json.dump({"kind": "admin#directory#users", "users": users}, open(out + "/google/users.json", "w"), indent=2)

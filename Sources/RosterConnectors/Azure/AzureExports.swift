@@ -156,7 +156,10 @@ struct AzureRoleAssignment: Decodable, Sendable {
     }
 
     /// The role definition's GUID, the last segment of its id.
-    var roleGUID: String { roleDefinitionId.split(separator: "/").last.map { String($0).lowercased() } ?? roleDefinitionId.lowercased() }
+    var roleGUID: String {
+        guard let slash = roleDefinitionId.lastIndex(of: "/") else { return roleDefinitionId.lowercased() }
+        return roleDefinitionId[roleDefinitionId.index(after: slash)...].lowercased()
+    }
 }
 
 /// One role definition, as `az role definition list` prints it.

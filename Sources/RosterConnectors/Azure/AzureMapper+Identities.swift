@@ -55,12 +55,21 @@ extension AzureMapper {
         var out: [String: String] = [:]
         for tag in list {
             if let separator = tag.firstIndex(where: { $0 == "=" || $0 == ":" }) {
-                out[String(tag[..<separator]).trimmingCharacters(in: .whitespaces)] = String(tag[tag.index(after: separator)...]).trimmingCharacters(in: .whitespaces)
+                out[trimmed(tag[..<separator])] = trimmed(tag[tag.index(after: separator)...])
             } else {
                 out[tag] = ""
             }
         }
         return out
+    }
+
+    /// Without leading and trailing spaces and tabs (Foundation's trimming is slow on Linux, and these are short ASCII labels).
+    static func trimmed(_ text: Substring) -> String {
+        var start = text.startIndex
+        var end = text.endIndex
+        while start < end, text[start] == " " || text[start] == "\t" { start = text.index(after: start) }
+        while end > start, text[text.index(before: end)] == " " || text[text.index(before: end)] == "\t" { end = text.index(before: end) }
+        return String(text[start..<end])
     }
 
     static let ownerKeys = ["owner", "team", "owner-email", "owneremail", "contact", "maintainer", "technicalowner", "businessowner", "createdby", "created-by"]
@@ -72,9 +81,9 @@ extension AzureMapper {
         }
         guard let notes else { return nil }
         for line in notes.split(whereSeparator: \.isNewline) {
-            let text = line.trimmingCharacters(in: .whitespaces)
+            let text = trimmed(line)
             for key in ["owner:", "owner=", "team:"] where text.lowercased().hasPrefix(key) {
-                let value = text.dropFirst(key.count).trimmingCharacters(in: .whitespaces)
+                let value = trimmed(text.dropFirst(key.count))
                 if !value.isEmpty { return value }
             }
         }

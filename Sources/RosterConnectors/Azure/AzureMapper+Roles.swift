@@ -11,6 +11,7 @@ extension AzureMapper {
         var definitions: [String: AzureRoleDefinition] = [:]
         for (_, items) in sources.definitions { for definition in items { definitions[definition.name.lowercased()] = definition } }
         let spListed = !sources.servicePrincipals.isEmpty
+        var scopes: [String: GrantScope] = [:]
         for (path, items) in sources.assignments {
             let file = (path as NSString).lastPathComponent
             // az fills principalName from Graph; when no assignment has one, the export was made without directory read access.
@@ -49,9 +50,12 @@ extension AzureMapper {
                 } else {
                     continue  // a person or a group: not a machine identity
                 }
-                let policy = rolePolicy(assignment, definitions: definitions)
-                if policies[policy.id] == nil { policies[policy.id] = policy }
-                grants.insert(Grant(subjectId: subject, policyId: policy.id, via: .binding, scope: ARMScope(assignment.scope).grantScope, condition: assignment.condition))
+                let policyId = "azure:roleDefinition:\(assignment.roleGUID)"
+                if policies[policyId] == nil { policies[policyId] = rolePolicy(assignment, definitions: definitions) }
+                // Many assignments share a scope: read each once.
+                let scope = scopes[assignment.scope] ?? ARMScope(assignment.scope).grantScope
+                scopes[assignment.scope] = scope
+                grants.insert(Grant(subjectId: subject, policyId: policyId, via: .binding, scope: scope, condition: assignment.condition))
             }
         }
     }
@@ -60,11 +64,15 @@ extension AzureMapper {
     /// resource groups' and subscriptions' names, if they all say the same environment.
     func inferEnvironments(_ drafts: inout [String: Draft], grants: Set<Grant>, subscriptions: [String: String]) {
         var seen: [String: Set<String>] = [:]
+        var byScope: [String: String] = [:]
         for grant in grants where grant.via == .binding && drafts[grant.subjectId]?.identity.environment == nil {
             guard let scope = grant.scope else { continue }
-            let arm = ARMScope(scope.id)
-            let name = arm.subscription.flatMap { subscriptions[$0.lowercased()] }
-            seen[grant.subjectId, default: []].insert(EnvironmentName.guess([arm.resourceGroup, name]) ?? "")
+            let environment = byScope[scope.id] ?? {
+                let arm = ARMScope(scope.id)
+                return EnvironmentName.guess([arm.resourceGroup, arm.subscription.flatMap { subscriptions[$0.lowercased()] }]) ?? ""
+            }()
+            byScope[scope.id] = environment
+            seen[grant.subjectId, default: []].insert(environment)
         }
         for (id, environments) in seen where environments.count == 1 {
             if let environment = environments.first, !environment.isEmpty { drafts[id]!.identity.environment = environment }

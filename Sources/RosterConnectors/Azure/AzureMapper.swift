@@ -120,7 +120,8 @@ struct AzureMapper {
         assignRoles(tenant: tenant, drafts: &drafts, idByObjectId: idByObjectId, policies: &policies, grants: &grants)
         inferEnvironments(&drafts, grants: grants, subscriptions: subscriptions)
 
-        for (id, draft) in drafts {
+        for id in drafts.keys.sorted() {
+            let draft = drafts[id]!
             estate.identities.append(draft.identity)
             for (keyId, entry) in draft.credentials {
                 estate.credentials.append(credential(keyId: keyId, entry.credential, certificate: entry.certificate, identityId: id, now: observedAt))
@@ -131,8 +132,9 @@ struct AzureMapper {
                 grants.insert(Grant(subjectId: id, policyId: policy.id, via: .trust))
             }
         }
-        estate.policies = Array(policies.values)
-        estate.grants = Array(grants)
+        estate.policies = policies.keys.sorted().map { policies[$0]! }
+        estate.credentials = estate.credentials.indices.sorted { estate.credentials[$0].id < estate.credentials[$1].id }.map { estate.credentials[$0] }
+        estate.grants = Self.presorted(grants)
         return [estate.sorted()]
     }
 
@@ -180,6 +182,42 @@ struct AzureMapper {
             return modified
         }
         return Date()
+    }
+}
+
+extension AzureMapper {
+    /// Grants in the order `Estate.sorted()` puts them, sorted on keys computed once: that method
+    /// builds a scope's description on every comparison, which made sorting most of the mapping time.
+    static func presorted(_ grants: some Collection<Grant>) -> [Grant] {
+        let list = Array(grants)
+        // One string per grant, its fields joined by NUL (below every other character, so the order is the tuple's);
+        // sorting indices moves integers, not grants.
+        let keys = list.map { [$0.subjectId, $0.policyId, $0.via.rawValue, $0.scope?.description ?? ""].joined(separator: "\u{0}") }
+        var out: [Grant] = []
+        out.reserveCapacity(list.count)
+        var previous: Int?
+        for index in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
+            // The same grant twice (an export imported in two copies) is kept once.
+            if let previous, keys[previous] == keys[index], list[previous] == list[index] { continue }
+            out.append(list[index])
+            previous = index
+        }
+        return out
+    }
+
+    /// Edges in the order `Estate.sorted()` puts them, the same way.
+    static func presorted(_ edges: some Collection<Edge>) -> [Edge] {
+        let list = Array(edges)
+        let keys = list.map { [$0.from, $0.to, $0.kind.rawValue, $0.rule].joined(separator: "\u{0}") }
+        var out: [Edge] = []
+        out.reserveCapacity(list.count)
+        var previous: Int?
+        for index in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
+            if let previous, keys[previous] == keys[index], list[previous] == list[index] { continue }
+            out.append(list[index])
+            previous = index
+        }
+        return out
     }
 }
 

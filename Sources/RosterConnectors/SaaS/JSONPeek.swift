@@ -28,10 +28,11 @@ struct JSONOutline: Sendable {
     /// - Parameters:
     ///   - strings: top-level keys whose string values to keep (`kind`, `@odata.context`).
     ///   - arrays: top-level keys whose arrays' first element to look into (`value`, `items`).
-    static func read(_ data: Data, strings: Set<String> = [], arrays: Set<String> = []) -> JSONOutline {
+    ///   - stop: top-level keys whose string value settles what the document is (`kind`): once one is read, the rest is not.
+    static func read(_ data: Data, strings: Set<String> = [], arrays: Set<String> = [], stop: Set<String> = []) -> JSONOutline {
         data.withUnsafeBytes { buffer in
             var scanner = Peek(bytes: buffer)
-            return scanner.outline(strings: strings, arrays: arrays)
+            return scanner.outline(strings: strings, arrays: arrays, stop: stop)
         }
     }
 
@@ -43,7 +44,7 @@ struct JSONOutline: Sendable {
 
         var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
 
-        mutating func outline(strings wanted: Set<String>, arrays: Set<String>) -> JSONOutline {
+        mutating func outline(strings wanted: Set<String>, arrays: Set<String>, stop: Set<String>) -> JSONOutline {
             var out = JSONOutline()
             skipWhitespace()
             switch peek {
@@ -70,6 +71,7 @@ struct JSONOutline: Sendable {
                     if wanted.contains(key), peek == UInt8(ascii: "\"") {
                         guard let value = string() else { break }
                         out.strings[key] = value
+                        if stop.contains(key) { break }
                     } else if arrays.contains(key), peek == UInt8(ascii: "[") {
                         index += 1
                         skipWhitespace()

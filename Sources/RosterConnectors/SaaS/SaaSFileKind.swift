@@ -46,7 +46,8 @@ public enum SaaSFileKind: String, Sendable, CaseIterable, CustomStringConvertibl
 
     /// Recognises a file from its content; nil when it is none of the known kinds.
     static func recognise(_ data: Data) -> SaaSFileKind? {
-        let outline = JSONOutline.read(data, strings: ["kind", "@odata.context"], arrays: ["value"])
+        // A Google response's kind settles it: the rest (a user's tokens, thousands of activities) is not read.
+        let outline = JSONOutline.read(data, strings: ["kind", "@odata.context"], arrays: ["value"], stop: ["kind"])
         guard outline.top == .object else { return nil }
         if let kind = outline.strings["kind"] {
             switch kind {

@@ -40,7 +40,7 @@ extension SaaSMapper {
         var apps: [String: AppDraft] = [:]
         var unresolved: Set<String> = []
         func app(_ objectId: String, path: String) -> String {
-            let key = objectId.lowercased()
+            let key = objectId.lowercasedID
             guard let sp = sps[key] else {
                 let id = "\(scope):servicePrincipal:\(key)"
                 if apps[id] == nil {
@@ -51,7 +51,7 @@ extension SaaSMapper {
                 }
                 return id
             }
-            let appId = sp.appId.lowercased()
+            let appId = sp.appId.lowercasedID
             let id = "\(scope):app:\(appId)"
             if apps[id] == nil {
                 let owner = sp.appOwnerOrganizationId?.lowercased()
@@ -85,9 +85,10 @@ extension SaaSMapper {
             }
             return id
         }
-        func resourceName(_ objectId: String) -> String { sps[objectId.lowercased()]?.displayName ?? objectId }
+        func resourceName(_ objectId: String) -> String { sps[objectId.lowercasedID]?.displayName ?? objectId }
 
         for (path, list) in sources.grants {
+            let file = (path as NSString).lastPathComponent
             if list.nextLink != nil { warnings.append("\(path): the response has an @odata.nextLink: it holds one page of the grants") }
             for grant in list.value {
                 let scopes = (grant.scope ?? "").split(separator: " ").map(String.init).filter { !$0.isEmpty }
@@ -96,7 +97,7 @@ extension SaaSMapper {
                 let user: (ref: String, name: String)
                 if grant.consentType == "AllPrincipals" {
                     user = ("\(scope):all-users", "all users (admin consent)")
-                } else if let principal = grant.principalId?.lowercased() {
+                } else if let principal = grant.principalId?.lowercasedID {
                     let record = users[principal] ?? deleted[principal]
                     user = ("\(scope):user:\(principal)", record?.userPrincipalName ?? principal)
                 } else {
@@ -104,20 +105,21 @@ extension SaaSMapper {
                 }
                 apps[id]!.consents.append(Consent(
                     user: user.ref, userName: user.name, appId: id, scopes: scopes, resource: resourceName(grant.resourceId),
-                    lastUsedAt: apps[id]!.identity.lastUsedAt, source: (path as NSString).lastPathComponent))
+                    lastUsedAt: apps[id]!.identity.lastUsedAt, source: file))
             }
         }
         for (path, list) in sources.appRoleAssignments {
+            let file = (path as NSString).lastPathComponent
             for assignment in list.value where (assignment.principalType ?? "ServicePrincipal") == "ServicePrincipal" {
                 // The all-zero role is "default access": no permission at all.
                 guard assignment.appRoleId != "00000000-0000-0000-0000-000000000000" else { continue }
                 let id = app(assignment.principalId, path: path)
-                let resource = sps[assignment.resourceId.lowercased()]
+                let resource = sps[assignment.resourceId.lowercasedID]
                 let role = resource?.appRoles?.first { $0.id.lowercased() == assignment.appRoleId.lowercased() }?.value ?? assignment.appRoleId
                 apps[id]!.consents.append(Consent(
                     user: "\(scope):all-users", userName: "the whole tenant (application permission)", appId: id, scopes: [role],
                     resource: resource?.displayName ?? assignment.resourceDisplayName ?? assignment.resourceId, grantedAt: assignment.createdDateTime?.date,
-                    lastUsedAt: apps[id]!.identity.lastUsedAt, source: (path as NSString).lastPathComponent, via: .applicationPermission))
+                    lastUsedAt: apps[id]!.identity.lastUsedAt, source: file, via: .applicationPermission))
             }
         }
         if !unresolved.isEmpty {
@@ -131,7 +133,7 @@ extension SaaSMapper {
                 resources.append(Resource(id: consent.user, provider: .saas, type: "saas.entra.all-users", name: "all users of \(tenant)", account: tenant))
                 continue
             }
-            let principal = String(consent.user.split(separator: ":").last ?? "")
+            let principal = consent.user.lastIndex(of: ":").map { String(consent.user[consent.user.index(after: $0)...]) } ?? consent.user
             let state: String
             let why: String
             if let record = deleted[principal] ?? users[principal].flatMap({ $0.deletedDateTime != nil ? $0 : nil }) {
@@ -153,4 +155,11 @@ extension SaaSMapper {
         return finish(scope: scope, observedAt: observedAt, apps: apps, resources: resources)
     }
 
+}
+
+extension String {
+    /// Lowercased, without a new string when it already is (Graph and az print ids in lowercase).
+    var lowercasedID: String {
+        utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? lowercased() : self
+    }
 }

@@ -25,6 +25,7 @@ extension SaaSMapper {
         var nativeApps: Set<String> = []
         var usersWithTokenFiles: Set<String> = []
         for (path, list) in sources.googleTokens {
+            let file = (path as NSString).lastPathComponent
             let fileEmail = Self.email(inFileName: path)
             for (index, token) in (list.items ?? []).enumerated() {
                 let email: String
@@ -45,7 +46,7 @@ extension SaaSMapper {
                 if let name = token.displayText, !name.isEmpty { names[token.clientId] = name }
                 if token.nativeApp == true { nativeApps.insert(token.clientId) }
                 consents["\(email)\u{1F}\(token.clientId)"] = Consent(
-                    user: email, userName: email, appId: token.clientId, scopes: token.scopes ?? [], source: (path as NSString).lastPathComponent)
+                    user: email, userName: email, appId: token.clientId, scopes: token.scopes ?? [], source: file)
             }
             if (list.items ?? []).isEmpty, let fileEmail { usersWithTokenFiles.insert(fileEmail) }
         }
@@ -57,6 +58,7 @@ extension SaaSMapper {
         var activitySince: Date?
         var actorEmails: [String] = []
         for (path, list) in sources.googleActivities {
+            let file = (path as NSString).lastPathComponent
             var others = 0
             for activity in list.items ?? [] {
                 guard (activity.id.applicationName ?? "token") == "token" else {
@@ -75,7 +77,7 @@ extension SaaSMapper {
                     case "authorize":
                         let previous = authorized[key]
                         let scopes = time >= (previous?.last ?? .distantPast) ? event.values("scope") : (previous?.scopes ?? [])
-                        authorized[key] = (min(previous?.first ?? time, time), max(previous?.last ?? time, time), scopes, (path as NSString).lastPathComponent)
+                        authorized[key] = (min(previous?.first ?? time, time), max(previous?.last ?? time, time), scopes, file)
                     case "revoke":
                         revoked[key] = max(revoked[key] ?? time, time)
                     default:
@@ -103,7 +105,8 @@ extension SaaSMapper {
             file: (sources.googleTokens.map(\.path) + sources.googleActivities.map(\.path)).first ?? "")
         let scope = "saas:google-workspace:\(domain)"
         var apps: [String: AppDraft] = [:]
-        for consent in consents.values.sorted(by: { ($0.appId, $0.user) < ($1.appId, $1.user) }) {
+        // Any order: finish() sorts apps, grants and edges.
+        for consent in consents.values {
             let id = "\(scope):app:\(consent.appId)"
             if apps[id] == nil {
                 var tags: [String: String] = [:]
@@ -154,7 +157,7 @@ extension SaaSMapper {
 
     /// The email address a file is named after (`tokens/alice@acme.example.json`), lowercased.
     static func email(inFileName path: String) -> String? {
-        let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let parts = base.split(whereSeparator: { $0 == " " || $0 == "_" || $0 == "," }).map(String.init)
         return parts.first { $0.contains("@") && $0.contains(".") }?.lowercased()
     }

@@ -79,26 +79,34 @@ struct SaaSMapper {
 
     /// Turns apps and their consents into identities, scope policies, grants and edges.
     func finish(scope: String, observedAt: Date, apps: [String: AppDraft], resources: [Resource]) -> Estate {
-        var estate = Estate(observedAt: observedAt, scope: scope, resources: resources)
+        var estate = Estate(observedAt: observedAt, scope: scope, resources: resources.sorted { $0.id < $1.id })
         var policies: [String: Policy] = [:]
-        var grants: Set<Grant> = []
-        var edges: Set<Edge> = []
-        var digests: [String: String] = [:]
+        // Arrays, not sets: hashing whole grants and edges (reasons, conditions) cost more than the rest; duplicates are dropped as they are sorted.
+        var grants: [Grant] = []
+        // By their source, so each small group is sorted on its own and the groups are joined in order.
+        var edgesFrom: [String: [Edge]] = [:]
+        var scopeSets: [String: (scopes: [String], digest: String, conditions: [String])] = [:]
         let names = Dictionary(resources.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        for (id, draft) in apps {
+        // In id order, so the estate is built sorted (Estate.sorted() then only checks).
+        for id in apps.keys.sorted() {
+            let draft = apps[id]!
             var identity = draft.identity
             if identity.usageTracked, identity.lastUsedAt == nil {
                 identity.lastUsedAt = draft.consents.compactMap(\.lastUsedAt).max()
             }
             if identity.createdAt == nil { identity.createdAt = draft.consents.compactMap(\.grantedAt).min() }
             estate.identities.append(identity)
-            edges.formUnion(draft.claims)
+            for claim in draft.claims { edgesFrom[claim.from, default: []].append(claim) }
+            var appGrants: [Grant] = []
             for consent in draft.consents {
-                let scopes = Array(Set(consent.scopes)).sorted()
-                let key = (consent.resource ?? "") + "\u{1F}" + scopes.joined(separator: " ")
-                // Most consents share a handful of scope sets: hash each set once.
-                let digest = digests[key] ?? String(SHA256Digest.hex(of: key).prefix(12))
-                digests[key] = digest
+                // Most consents share a handful of scope sets: sort and hash each set once.
+                let raw = (consent.resource ?? "") + "\u{1F}" + consent.scopes.joined(separator: " ")
+                let (scopes, digest, scopeConditions) = scopeSets[raw] ?? {
+                    let scopes = Array(Set(consent.scopes)).sorted()
+                    let digest = String(SHA256Digest.hex(of: (consent.resource ?? "") + "\u{1F}" + scopes.joined(separator: " ")).prefix(12))
+                    return (scopes, digest, scopes.map { "scope=\($0)" })
+                }()
+                scopeSets[raw] = (scopes, digest, scopeConditions)
                 let policyId = "\(id)#scopes/\(digest)"
                 if policies[policyId] == nil {
                     var content: [String: JSONAny] = ["scopes": .array(scopes.map { .string($0) })]
@@ -110,21 +118,23 @@ struct SaaSMapper {
                         provider: .saas, kind: .inline, body: .other(type: "saas.oauth-scopes", content: .object(content)))
                 }
                 let onBehalf = consent.user.hasSuffix(":all-users") ? GrantScope(.saasTenant, scope) : GrantScope(.saasUser, consent.user)
-                grants.insert(Grant(subjectId: id, policyId: policyId, via: consent.via, scope: onBehalf))
+                appGrants.append(Grant(subjectId: id, policyId: policyId, via: consent.via, scope: onBehalf))
                 guard consent.via == .delegatedConsent else { continue }
-                var conditions = scopes.map { "scope=\($0)" }
+                var conditions = scopeConditions
                 if let granted = consent.grantedAt { conditions.append("granted=\(SaaSDay.text(granted))") }
                 if let used = consent.lastUsedAt { conditions.append("lastUsed=\(SaaSDay.text(used))") }
                 let who = names[consent.user] ?? consent.user
                 let reason = "\(who) consented to \(identity.name) (\(consent.source))"
                     + (consent.grantedAt.map { ", first authorized \(SaaSDay.text($0))" } ?? "")
                     + (consent.lastUsedAt.map { ", last used \(SaaSDay.text($0))" } ?? "")
-                edges.insert(Edge(from: consent.user, to: id, kind: .consentedTo, rule: "saas.import", reason: reason, conditions: conditions))
+                edgesFrom[consent.user, default: []].append(Edge(from: consent.user, to: id, kind: .consentedTo, rule: "saas.import", reason: reason, conditions: conditions))
             }
+            // Apps come in id order, so sorting each app's grants sorts them all.
+            grants += AzureMapper.presorted(appGrants)
         }
-        estate.policies = Array(policies.values)
-        estate.grants = Array(grants)
-        estate.edges = Array(edges)
+        estate.policies = policies.keys.sorted().map { policies[$0]! }
+        estate.grants = grants
+        estate.edges = edgesFrom.keys.sorted().flatMap { AzureMapper.presorted(edgesFrom[$0]!) }
         return estate.sorted()
     }
 

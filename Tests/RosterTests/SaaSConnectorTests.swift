@@ -64,7 +64,7 @@ struct SaaSConnectorTests {
         #expect(pdf.kind == .saasOAuthApp)
         #expect(pdf.provider == .saas)
         #expect(pdf.nature == .machine)
-        #expect(pdf.account == "acme.example")
+        #expect(pdf.account == "google-workspace:acme.example")
         // And the Reports API's token activity says when it was last used and first authorized
         #expect(pdf.usageTracked)
         #expect(pdf.lastUsedAt == utc("2025-09-16T09:00:00Z"))

@@ -19,7 +19,7 @@ public struct PrivilegeEvaluator: Sendable {
 ///
 /// Add one by declaring it in `Providers/<Provider>Privilege.swift` and listing it in ``all``.
 public enum PrivilegeEvaluators {
-    public static let all: [PrivilegeEvaluator] = [gcp, azure, kubernetes, github]
+    public static let all: [PrivilegeEvaluator] = [gcp, azure, kubernetes, github, saas]
 
     static let byProvider: [Provider: PrivilegeEvaluator] = Dictionary(all.map { ($0.provider, $0) }, uniquingKeysWith: { a, _ in a })
 

@@ -33,6 +33,9 @@ public struct AzureConnector: Connector {
         self.asOf = asOf
     }
 
+    /// Expands directories (recursively, `.json` files) and recognises each file by content; a file named
+    /// directly must be one this connector imports.
+    /// - Throws: ``ConnectorError`` naming a named file that is missing, unreadable or not one of these Azure CLI exports.
     public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
         try Discovery.search(
             paths, candidate: { $0.hasSuffix(".json") },

@@ -33,6 +33,9 @@ public struct SaaSConnector: Connector {
         self.asOf = asOf
     }
 
+    /// Expands directories (recursively, `.json` files) and recognises each file by content; a file named
+    /// directly must be one this connector imports.
+    /// - Throws: ``ConnectorError`` naming a named file that is missing, unreadable or not one of these Admin SDK and Graph responses.
     public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
         try Discovery.search(
             paths, candidate: { $0.hasSuffix(".json") },
@@ -65,6 +68,7 @@ public struct SaaSConnector: Connector {
             })
     }
 
+    /// A digest of the files' bytes (and names, which can say whose data they hold) and of what fixes the observation time.
     public func inputDigest(_ files: [InputFile]) throws -> String {
         var parts: [String] = []
         var newest: Date?

@@ -18,6 +18,8 @@ extension SaaSMapper {
                 file: anyFile)
         }
         let scope = "saas:entra:\(tenant)"
+        // Not the bare tenant id: the Azure estate's identities have that account, and analysis keys observation times by account.
+        let account = "entra:\(tenant)"
         var sps: [String: GraphServicePrincipal] = [:]
         for (_, list) in sources.servicePrincipals { for sp in list.value { sps[sp.id.lowercased()] = sp } }
         var lastSignIn: [String: Date] = [:]
@@ -46,7 +48,7 @@ extension SaaSMapper {
                 if apps[id] == nil {
                     unresolved.insert(key)
                     apps[id] = AppDraft(identity: Identity(
-                        id: id, provider: .saas, kind: .saasOAuthApp, name: "service principal \(key)", account: tenant, nature: .machine,
+                        id: id, provider: .saas, kind: .saasOAuthApp, name: "service principal \(key)", account: account, nature: .machine,
                         natureReason: "an app that users or an administrator consented to; its service principal is not in the imported servicePrincipals (\((path as NSString).lastPathComponent))"))
                 }
                 return id
@@ -71,7 +73,7 @@ extension SaaSMapper {
                 let name = sp.displayName ?? appId
                 let tracked = signInsKnown.contains(appId)
                 apps[id] = AppDraft(identity: Identity(
-                    id: id, provider: .saas, kind: .saasOAuthApp, name: name, nativeId: appId, account: tenant,
+                    id: id, provider: .saas, kind: .saasOAuthApp, name: name, nativeId: appId, account: account,
                     environment: EnvironmentName.guess([name]), owner: AzureMapper.owner(tags: tags, notes: nil), tags: tags,
                     createdAt: sp.createdDateTime?.date, lastUsedAt: tracked ? lastSignIn[appId] : nil,
                     lastUsedDetail: tracked ? "last sign-in (servicePrincipalSignInActivities)" : nil, usageTracked: tracked, nature: .machine,
@@ -130,7 +132,7 @@ extension SaaSMapper {
         var seen: Set<String> = []
         for consent in apps.values.flatMap(\.consents) where seen.insert(consent.user).inserted {
             if consent.user.hasSuffix(":all-users") {
-                resources.append(Resource(id: consent.user, provider: .saas, type: "saas.entra.all-users", name: "all users of \(tenant)", account: tenant))
+                resources.append(Resource(id: consent.user, provider: .saas, type: "saas.entra.all-users", name: "all users of \(tenant)", account: account))
                 continue
             }
             let principal = consent.user.lastIndex(of: ":").map { String(consent.user[consent.user.index(after: $0)...]) } ?? consent.user
@@ -150,7 +152,7 @@ extension SaaSMapper {
                 (state, why) = ("unknown", "no users export")
             }
             resources.append(Resource(
-                id: consent.user, provider: .saas, type: "saas.entra.user", name: consent.userName, account: tenant, attributes: ["state": state, "stateSource": why]))
+                id: consent.user, provider: .saas, type: "saas.entra.user", name: consent.userName, account: account, attributes: ["state": state, "stateSource": why]))
         }
         return finish(scope: scope, observedAt: observedAt, apps: apps, resources: resources)
     }

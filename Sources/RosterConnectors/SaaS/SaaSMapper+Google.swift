@@ -113,7 +113,7 @@ extension SaaSMapper {
                 if nativeApps.contains(consent.appId) { tags["nativeApp"] = "true" }
                 let name = names[consent.appId] ?? consent.appId
                 apps[id] = AppDraft(identity: Identity(
-                    id: id, provider: .saas, kind: .saasOAuthApp, name: name, nativeId: consent.appId, account: domain,
+                    id: id, provider: .saas, kind: .saasOAuthApp, name: name, nativeId: consent.appId, account: "google-workspace:\(domain)",
                     environment: EnvironmentName.guess([name]), tags: tags, usageTracked: !sources.googleActivities.isEmpty, nature: .machine,
                     natureReason: "an OAuth client that users of \(domain) authorized to act for them (Google Workspace tokens)"))
             }
@@ -149,7 +149,7 @@ extension SaaSMapper {
                 (state, why) = ("unknown", "no users.list export")
             }
             resources.append(Resource(
-                id: "\(scope):user:\(user)", provider: .saas, type: "saas.google-workspace.user", name: user, account: domain,
+                id: "\(scope):user:\(user)", provider: .saas, type: "saas.google-workspace.user", name: user, account: "google-workspace:\(domain)",
                 attributes: ["state": state, "stateSource": why]))
         }
         return finish(scope: scope, observedAt: observedAt, apps: apps, resources: resources)

@@ -10,7 +10,8 @@ extension Detectors {
         summary: "A machine identity without an owner tag (owner, team, contact…): nobody to ask before rotating or removing it.",
         remediation: "Tag it with the owning team (for example owner=payments-team@example.com) as part of the process that creates it.",
         evaluate: { subject, _ in
-            guard subject.isGovernedNHI, subject.identity.owner == nil else { return [] }
+            // OAuth consents never name an owner: an external app is accounted for by who consented to it.
+            guard subject.isGovernedNHI, subject.identity.owner == nil, subject.identity.kind != .saasOAuthApp else { return [] }
             let keys = subject.identity.tags.keys.sorted()
             return [Hit([keys.isEmpty ? "no tags at all" : "tags present but none names an owner: \(keys.joined(separator: ", "))"])]
         })

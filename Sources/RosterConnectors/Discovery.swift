@@ -200,3 +200,57 @@ private struct DirectoryWalk {
         return names.sorted()
     }
 }
+
+/// The kinds of file one connector recognises by content, with the look-alikes it names when refusing them.
+protocol ExportFileKind: Sendable, CustomStringConvertible {
+    /// The kind of these bytes, or nil when they are no file of this connector's.
+    static func recognise(_ data: Data) -> Self?
+    /// Whether the connector imports this kind (look-alikes are recognised only to be named).
+    var isImportable: Bool { get }
+    /// What the connector imports, as a phrase for errors: "`az ad sp list` JSON, …".
+    static var importableList: String { get }
+}
+
+extension Discovery {
+    /// ``search(_:candidate:named:found:)`` for a connector whose `.json` files are told apart by
+    /// ``ExportFileKind``: a named file must be importable (an empty file, a JSON syntax error, a
+    /// foreign file or a look-alike each get their own error); files found in directories that are
+    /// not importable are skipped with why.
+    /// - Parameters:
+    ///   - source: the connector's name in messages ("Azure").
+    ///   - export: what its files are, after "not ": "an Azure CLI export".
+    static func searchJSON<Kind: ExportFileKind>(
+        _ paths: [String], kind: Kind.Type, source: String, export: String, make: @escaping (String, Kind) -> File
+    ) throws -> Discovery<File> {
+        try search(
+            paths, candidate: { $0.hasSuffix(".json") },
+            named: { path in
+                let file = try SourceFile.read(path)
+                guard let kind = Kind.recognise(file.data) else {
+                    if file.data.isEmpty {
+                        throw ConnectorError(.malformed, "the file is empty; expected \(Kind.importableList)", file: path, location: "line 1, column 1")
+                    }
+                    if file.startsLikeJSON, let problem = JSONSyntax.firstError(in: file.data) { throw file.error(for: problem) }
+                    throw ConnectorError(.unrecognised, "not \(export) Roster reads; expected \(Kind.importableList)", file: path)
+                }
+                guard kind.isImportable else {
+                    throw ConnectorError(
+                        .wrongKind, "this is \(kind), which the \(source) connector does not import; expected \(Kind.importableList)", file: path)
+                }
+                return make(path, kind)
+            },
+            found: { path in
+                let file: SourceFile
+                do {
+                    file = try SourceFile.read(path)
+                } catch let error as ConnectorError where error.code == .malformed {
+                    return .skip("not text Roster can read (\(error.message))")
+                }
+                switch Kind.recognise(file.data) {
+                case let kind? where kind.isImportable: return .file(make(path, kind))
+                case let kind?: return .skip("this is \(kind), which the \(source) connector does not import")
+                case nil: return .skip("not \(export) Roster reads")
+                }
+            })
+    }
+}

@@ -37,35 +37,7 @@ public struct AzureConnector: Connector {
     /// directly must be one this connector imports.
     /// - Throws: ``ConnectorError`` naming a named file that is missing, unreadable or not one of these Azure CLI exports.
     public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
-        try Discovery.search(
-            paths, candidate: { $0.hasSuffix(".json") },
-            named: { path in
-                let file = try SourceFile.read(path)
-                guard let kind = AzureFileKind.recognise(file.data) else {
-                    if file.data.isEmpty {
-                        throw ConnectorError(.malformed, "the file is empty; expected \(AzureFileKind.importableList)", file: path, location: "line 1, column 1")
-                    }
-                    if file.startsLikeJSON, let problem = JSONSyntax.firstError(in: file.data) { throw file.error(for: problem) }
-                    throw ConnectorError(.unrecognised, "not an Azure CLI export Roster reads; expected \(AzureFileKind.importableList)", file: path)
-                }
-                guard kind.isImportable else {
-                    throw ConnectorError(.wrongKind, "this is \(kind), which the Azure connector does not import; expected \(AzureFileKind.importableList)", file: path)
-                }
-                return InputFile(path: path, kind: kind)
-            },
-            found: { path in
-                let file: SourceFile
-                do {
-                    file = try SourceFile.read(path)
-                } catch let error as ConnectorError where error.code == .malformed {
-                    return .skip("not text Roster can read (\(error.message))")
-                }
-                switch AzureFileKind.recognise(file.data) {
-                case let kind? where kind.isImportable: return .file(InputFile(path: path, kind: kind))
-                case let kind?: return .skip("this is \(kind), which the Azure connector does not import")
-                case nil: return .skip("not an Azure CLI export Roster reads")
-                }
-            })
+        try Discovery.searchJSON(paths, kind: AzureFileKind.self, source: "Azure", export: "an Azure CLI export") { InputFile(path: $0, kind: $1) }
     }
 
     /// A digest of the files' bytes and of what fixes the observation time.

@@ -116,3 +116,5 @@ extension JSONSyntax.Limits {
         stringWhat: "a single field such as a name or an id",
         members: ["key": Member(bytes: 1 << 20, what: "a certificate's public key")])
 }
+
+extension AzureFileKind: ExportFileKind {}

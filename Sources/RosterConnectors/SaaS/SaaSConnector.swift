@@ -37,35 +37,7 @@ public struct SaaSConnector: Connector {
     /// directly must be one this connector imports.
     /// - Throws: ``ConnectorError`` naming a named file that is missing, unreadable or not one of these Admin SDK and Graph responses.
     public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
-        try Discovery.search(
-            paths, candidate: { $0.hasSuffix(".json") },
-            named: { path in
-                let file = try SourceFile.read(path)
-                guard let kind = SaaSFileKind.recognise(file.data) else {
-                    if file.data.isEmpty {
-                        throw ConnectorError(.malformed, "the file is empty; expected \(SaaSFileKind.importableList)", file: path, location: "line 1, column 1")
-                    }
-                    if file.startsLikeJSON, let problem = JSONSyntax.firstError(in: file.data) { throw file.error(for: problem) }
-                    throw ConnectorError(.unrecognised, "not a SaaS OAuth export Roster reads; expected \(SaaSFileKind.importableList)", file: path)
-                }
-                guard kind.isImportable else {
-                    throw ConnectorError(.wrongKind, "this is \(kind), which the SaaS connector does not import; expected \(SaaSFileKind.importableList)", file: path)
-                }
-                return InputFile(path: path, kind: kind)
-            },
-            found: { path in
-                let file: SourceFile
-                do {
-                    file = try SourceFile.read(path)
-                } catch let error as ConnectorError where error.code == .malformed {
-                    return .skip("not text Roster can read (\(error.message))")
-                }
-                switch SaaSFileKind.recognise(file.data) {
-                case let kind? where kind.isImportable: return .file(InputFile(path: path, kind: kind))
-                case let kind?: return .skip("this is \(kind), which the SaaS connector does not import")
-                case nil: return .skip("not a SaaS OAuth export Roster reads")
-                }
-            })
+        try Discovery.searchJSON(paths, kind: SaaSFileKind.self, source: "SaaS", export: "a SaaS OAuth export") { InputFile(path: $0, kind: $1) }
     }
 
     /// A digest of the files' bytes (and names, which can say whose data they hold) and of what fixes the observation time.

@@ -93,3 +93,5 @@ extension JSONSyntax.Limits {
     /// (a scope list or an app's name is far smaller).
     static let saasExport = Self(string: 64 << 10, stringWhat: "a single field such as a name, an id or a scope list", members: [:])
 }
+
+extension SaaSFileKind: ExportFileKind {}

@@ -287,6 +287,8 @@ struct AzureExampleEstateTests {
     static let healthy = [
         "gh-deploy-payments", "svc-reporting-export", "svc-ci-rotating", "acme-partner-portal", "mi-payments-api", "CloudHealth",
         "Microsoft Graph", "Azure Kubernetes Service AAD Server",
+        // The apps users consented to in examples/estate/saas: their service principals, with no roles here
+        "Contoso Mail Archiver", "Miro", "Notion", "acme-hr-sync", "Microsoft Graph Command Line Tools",
     ]
 
     @Test(arguments: risky.keys.sorted())

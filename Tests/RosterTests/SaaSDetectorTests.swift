@@ -228,6 +228,17 @@ struct SaaSExampleEstateTests {
         #expect(analysis.ruleIds(on: name).subtracting(["nhi.owner.missing"]).isEmpty, "\(name): \(analysis.ruleIds(on: name))")
     }
 
+    @Test func entraAppsLinkToTheirServicePrincipalsInTheAzureExample() throws {
+        // Given both examples, as `roster import examples/estate/azure examples/estate/saas` reads them
+        let estates = try SaaSFixture.read([SaaSFixture.example]).estates + AzureFixture.read([AzureFixture.example]).estates
+        // When the link pass joins them
+        let links = CrossSystemLinks.run(estates)
+        // Then every consented Entra app's claim meets its service principal, and none is a half-edge
+        #expect(links.findings.isEmpty, "\(links.findings.map { "\($0.ruleId) \($0.identityName)" })")
+        #expect(Set(links.edges.filter { $0.rule == "link.azure-app" }.map(\.from).compactMap { id in estates.flatMap(\.identities).first { $0.id == id }?.name })
+            == ["Contoso Mail Archiver", "Miro", "Notion", "acme-hr-sync"])
+    }
+
     @Test func severitiesFollowTheScopesAndWhoLeft() throws {
         let analysis = try #require(Self.analysis)
         func severity(_ name: String, _ rule: String) -> Severity? { analysis.findings(on: name).first { $0.ruleId == rule }?.severity }

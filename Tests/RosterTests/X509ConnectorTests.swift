@@ -94,7 +94,8 @@ struct X509ConnectorTests {
         #expect(Set(cas.map(\.name)) == ["Acme Root CA", "Acme Issuing CA 1"])
         #expect(!production.identities.contains { $0.name.hasPrefix("Acme ") })
         let root = try #require(cas.first { $0.name == "Acme Root CA" })
-        #expect(root.attributes["selfSigned"] == "verified")
+        // (an RSA self-signature is not checked: issuer equals subject, and the root names no other key)
+        #expect(root.attributes["selfSigned"] == "issuer-equals-subject")
         #expect(root.id == (try X509Fixture.id("production/root-ca.pem")))
         // Then each certificate points at the CA that issued it, and the root at none
         let issuing = try X509Fixture.id("production/issuing-ca.crt")
@@ -154,10 +155,21 @@ struct X509ConnectorTests {
         #expect(production.x509Identity("payments-api")?.tags[X509Tag.weakSignatureHash] == nil)
     }
 
+    @Test func selfIssuedButCASignedIsNotSelfSigned() throws {
+        // Given a client certificate named like its issuing CA ("Acme Issuing CA 1") but signed by that CA
+        let estate = try #require(try X509Fixture.estates([X509Fixture.folder("impostor")])["x509:impostor"])
+        let lookalike = try #require(estate.x509Identity("Acme Issuing CA 1"))
+        // Then its authority key id (the CA's) differs from its own, so it is not self-signed
+        #expect(lookalike.kind == .x509ClientCertificate)
+        #expect(lookalike.tags[X509Tag.selfSigned] == nil)
+    }
+
     @Test func selfSignedClientIsVerifiedBySignature() throws {
         let production = try #require(try X509Fixture.estates()["x509:production"])
+        // Given vendor-sftp-client, an EC P-256 certificate signed with its own key
         let vendor = try #require(production.x509Identity("vendor-sftp-client"))
         #expect(vendor.kind == .x509ClientCertificate)
+        #expect(vendor.tags[X509Tag.curve] == "P-256")
         #expect(vendor.tags[X509Tag.selfSigned] == "verified")
         #expect(vendor.owner == nil)
         #expect(!production.edges.contains { $0.from == vendor.id && $0.kind == .x509IssuedBy })

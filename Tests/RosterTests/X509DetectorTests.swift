@@ -134,6 +134,9 @@ struct X509DetectorTests {
         #expect(try rules("billing-exporter") == ["x509.certificate.expired"])
         #expect(try rules("legacy-reporting") == ["x509.certificate.weak-key"])
         #expect(try rules("vendor-sftp-client") == ["x509.client-certificate.self-signed", "nhi.owner.missing"])
+        // The example's vendor certificate is RSA: self-issued with matching key ids, its signature not checked
+        let vendor = try #require(profiles.first { $0.identity.name == "vendor-sftp-client" }?.findings.first { $0.ruleId == "x509.client-certificate.self-signed" })
+        #expect(vendor.evidence.first == "self-issued: issuer equals subject and the key ids agree")
         #expect(try rules("deploy-agent") == ["x509.certificate.shared-across-environments"])
         #expect(try rules("orders-consumer-staging", "staging") == ["x509.private-key.beside-certificate"])
         #expect(try rules("payments-api").isEmpty)

@@ -1,23 +1,25 @@
 import Crypto
 import Foundation
 import SwiftASN1
-import X509
 
 /// What Roster reads from one certificate: names, validity, key, signature algorithm and the
 /// extensions that say what the certificate is for.
 ///
-/// The certificate structure is read with SwiftASN1 and its names and extensions with
-/// swift-certificates' own types (`DistinguishedName`, `Certificate.Extensions`). Whole-certificate
-/// parsing (`Certificate(derEncoded:)`) is used only to verify a self-signature, because it
-/// refuses what Roster must still report: swift-crypto rejects RSA keys under 2048 bits, and
-/// DSA keys or uncommon curves, which are exactly the weak certificates worth finding.
+/// Read with SwiftASN1, field by field (RFC 5280), not with swift-certificates' `Certificate`:
+/// that type refuses what Roster must still report (swift-crypto rejects RSA keys under 2048 bits,
+/// DSA keys and uncommon curves, exactly the weak certificates worth finding), and importing the
+/// X509 module into RosterConnectors breaks its release (whole-module) build under
+/// `MemberImportVisibility`, `stat` then resolving to CoreFoundation in files that import Glibc.
+/// A self-signature is verified with swift-crypto for EC (P-256/384/521) and Ed25519 keys; an RSA
+/// one, which swift-crypto's public API cannot check, counts as self-signed when issuer equals
+/// subject and the key identifiers agree.
 struct CertificateFacts: Sendable {
     var sha256: String
     var version: Int
     /// The serial number, lowercase hex without separators.
     var serial: String
-    var subject: DistinguishedName
-    var issuer: DistinguishedName
+    var subject: DistinguishedNameFacts
+    var issuer: DistinguishedNameFacts
     var notBefore: Date
     var notAfter: Date
     var key: PublicKeyFacts
@@ -31,8 +33,10 @@ struct CertificateFacts: Sendable {
     var authorityKeyId: [UInt8]?
     /// Whether the certificate is self-signed: `.verified` when its signature checks out with its own
     /// key, `.keyIdsMatch` when issuer equals subject and the key ids agree but the signature could
-    /// not be checked, nil when it is not self-issued.
+    /// not be checked (RSA, DSA), nil when it is not self-issued or its own key does not verify it.
     var selfSigned: SelfSigned?
+    /// The public key's bytes (the SubjectPublicKeyInfo BIT STRING), kept to verify a self-signature.
+    var keyBytes: [UInt8] = []
 
     enum SelfSigned: String, Sendable {
         case verified
@@ -42,23 +46,7 @@ struct CertificateFacts: Sendable {
     var hasClientAuth: Bool { extendedKeyUsage.contains("clientAuth") }
     var hasServerAuth: Bool { extendedKeyUsage.contains("serverAuth") }
 
-    /// The subject's first value of an attribute type (`CN`, `OU`), unescaped.
-    func subjectValue(_ type: ASN1ObjectIdentifier) -> String? {
-        for rdn in subject {
-            for attribute in rdn where attribute.type == type {
-                return String(attribute.value) ?? String(describing: attribute.value)
-            }
-        }
-        return nil
-    }
-
-    var commonName: String? { subjectValue(.RDNAttributeType.commonName) }
-    var issuerCommonName: String? {
-        for rdn in issuer {
-            for attribute in rdn where attribute.type == .RDNAttributeType.commonName { return String(attribute.value) }
-        }
-        return nil
-    }
+    var commonName: String? { subject.value(DistinguishedNameFacts.commonName) }
 }
 
 /// A public key's algorithm and strength.
@@ -90,22 +78,22 @@ extension CertificateFacts {
     /// - Throws: a description of what is wrong, for the caller to place in a ``ConnectorError``.
     static func read(der: [UInt8]) throws -> CertificateFacts {
         let root = try DER.parse(der)
-        var facts: CertificateFacts?
-        try DER.sequence(root, identifier: .sequence) { nodes in
+        return try DER.sequence(root, identifier: .sequence) { nodes in
             guard let tbs = nodes.next(), let algorithm = nodes.next(), let signature = nodes.next() else {
                 throw ASN1Error.invalidASN1Object(reason: "a certificate has three parts: the signed body, the algorithm and the signature")
             }
-            _ = signature
             let signatureOID = try DER.sequence(algorithm, identifier: .sequence) { parts in
                 let oid = try ASN1ObjectIdentifier(derEncoded: &parts)
                 while parts.next() != nil {}
                 return oid
             }
-            facts = try body(tbs, sha256: Self.hex(SHA256.hash(data: der)), signature: signatureOID)
+            var facts = try body(tbs, sha256: Self.hex(SHA256.hash(data: der)), signature: signatureOID)
+            if facts.subject == facts.issuer {
+                let signed = try ASN1BitString(derEncoded: signature).bytes
+                facts.selfSigned = selfSignature(facts, signed: tbs.encodedBytes, signature: signed, algorithm: signatureOID)
+            }
+            return facts
         }
-        guard var facts else { throw ASN1Error.invalidASN1Object(reason: "no certificate body") }
-        if facts.subject == facts.issuer { facts.selfSigned = selfSignature(of: der, facts: facts) }
-        return facts
     }
 
     private static func body(_ node: ASN1Node, sha256: String, signature: ASN1ObjectIdentifier) throws -> CertificateFacts {
@@ -113,60 +101,139 @@ extension CertificateFacts {
             let version = try DER.optionalExplicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) { try Int(derEncoded: $0) } ?? 0
             let serial = try ArraySlice<UInt8>(derEncoded: &nodes)
             _ = nodes.next()  // the signature algorithm again, inside the signed body
-            let issuer = try DistinguishedName(derEncoded: &nodes)
+            let issuer = try DistinguishedNameFacts(nodes.next())
             guard let validity = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no validity") }
             let (notBefore, notAfter) = try DER.sequence(validity, identifier: .sequence) { times in
                 (try time(times.next()), try time(times.next()))
             }
-            let subject = try DistinguishedName(derEncoded: &nodes)
+            let subject = try DistinguishedNameFacts(nodes.next())
             guard let spki = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no subject public key info") }
-            let key = try publicKey(spki)
-            var extensions = Certificate.Extensions()
+            let (key, keyBytes) = try publicKey(spki)
+            var facts = CertificateFacts(
+                sha256: sha256, version: version + 1, serial: serial.contains { $0 != 0 } ? hex(serial.drop { $0 == 0 }) : "0", subject: subject,
+                issuer: issuer, notBefore: notBefore, notAfter: notAfter, key: key, signatureAlgorithm: signatureName(signature), isCA: false,
+                extendedKeyUsage: [], subjectAlternativeNames: [], selfSigned: nil)
+            facts.keyBytes = keyBytes
             while let node = nodes.next() {
                 // [1] and [2] are the v2 unique ids, not used; [3] holds the extensions.
                 guard node.identifier == ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific) else { continue }
-                let list = try DER.explicitlyTagged(node, tagNumber: 3, tagClass: .contextSpecific) { inner in
-                    try DER.sequence(of: Certificate.Extension.self, identifier: .sequence, rootNode: inner)
+                try DER.explicitlyTagged(node, tagNumber: 3, tagClass: .contextSpecific) { inner in
+                    try DER.sequence(inner, identifier: .sequence) { extensions in
+                        while let ext = extensions.next() { try facts.read(extension: ext) }
+                    }
                 }
-                extensions = try Certificate.Extensions(list)
             }
-            var facts = CertificateFacts(
-                sha256: sha256, version: version + 1, serial: serial.contains { $0 != 0 } ? hex(serial.drop { $0 == 0 }) : "0", subject: subject, issuer: issuer, notBefore: notBefore,
-                notAfter: notAfter, key: key, signatureAlgorithm: signatureName(signature), isCA: false, extendedKeyUsage: [],
-                subjectAlternativeNames: [], selfSigned: nil)
-            try facts.read(extensions)
+            // OpenSSL treats a self-issued version 1 certificate (no extensions at all) as a CA; so does Roster.
+            if facts.version == 1 && facts.subject == facts.issuer { facts.isCA = true }
             return facts
         }
     }
 
-    private mutating func read(_ extensions: Certificate.Extensions) throws {
-        if case .isCertificateAuthority = try extensions.basicConstraints { isCA = true }
-        // OpenSSL treats a self-issued version 1 certificate (no extensions at all) as a CA; so does Roster.
-        if version == 1 && subject == issuer { isCA = true }
-        extendedKeyUsage = try extensions.extendedKeyUsage.map { $0.map { String(describing: $0) } } ?? []
-        subjectAlternativeNames = try extensions.subjectAlternativeNames.map { names in
-            names.map { name -> String in
-                switch name {
-                case .dnsName(let dns): "DNS:\(dns)"
-                case .rfc822Name(let email): "email:\(email)"
-                case .uniformResourceIdentifier(let uri): "URI:\(uri)"
-                case .ipAddress(let octets): "IP:\(Self.ipAddress(Array(octets.bytes)))"
-                default: String(describing: name)
+    /// Reads one extension: `Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }`.
+    private mutating func read(extension node: ASN1Node) throws {
+        let (oid, value) = try DER.sequence(node, identifier: .sequence) { parts -> (String, ArraySlice<UInt8>) in
+            let oid = try ASN1ObjectIdentifier(derEncoded: &parts).description
+            var next = parts.next()
+            if next?.identifier == .boolean { next = parts.next() }
+            guard let next else { throw ASN1Error.invalidASN1Object(reason: "an extension without a value") }
+            return (oid, try ASN1OctetString(derEncoded: next).bytes)
+        }
+        switch oid {
+        case "2.5.29.19":  // basicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+            isCA = try DER.sequence(try DER.parse(value), identifier: .sequence) { parts in
+                var ca = false
+                while let part = parts.next() {
+                    if part.identifier == .boolean { ca = try Bool(derEncoded: part) }
                 }
+                return ca
             }
-        } ?? []
-        subjectKeyId = try extensions.subjectKeyIdentifier.map { Array($0.keyIdentifier) }
-        authorityKeyId = try extensions.authorityKeyIdentifier?.keyIdentifier.map { Array($0) }
+        case "2.5.29.37":  // extKeyUsage ::= SEQUENCE OF KeyPurposeId
+            extendedKeyUsage = try DER.sequence(of: ASN1ObjectIdentifier.self, identifier: .sequence, rootNode: try DER.parse(value)).map { Self.usageName($0.description) }
+        case "2.5.29.17":  // subjectAltName ::= SEQUENCE OF GeneralName
+            subjectAlternativeNames = try DER.sequence(try DER.parse(value), identifier: .sequence) { names in
+                var out: [String] = []
+                while let name = names.next() { out.append(Self.generalName(name)) }
+                return out
+            }
+        case "2.5.29.14":  // subjectKeyIdentifier ::= OCTET STRING
+            subjectKeyId = Array(try ASN1OctetString(derEncoded: try DER.parse(value)).bytes)
+        case "2.5.29.35":  // authorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, … }
+            authorityKeyId = try DER.sequence(try DER.parse(value), identifier: .sequence) { parts in
+                var keyId: [UInt8]?
+                while let part = parts.next() {
+                    if part.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific), case .primitive(let bytes) = part.content {
+                        keyId = Array(bytes)
+                    }
+                }
+                return keyId
+            }
+        default:
+            break
+        }
     }
 
-    /// Whether a self-issued certificate's signature verifies with its own key; when swift-certificates
-    /// cannot check it (a key it refuses), matching key ids are taken as self-signed.
-    private static func selfSignature(of der: [UInt8], facts: CertificateFacts) -> SelfSigned? {
-        if let certificate = try? Certificate(derEncoded: der) {
-            return certificate.publicKey.isValidSignature(certificate.signature, for: certificate) ? .verified : nil
-        }
+    /// Whether a self-issued certificate's signature verifies with its own key (EC and Ed25519); for
+    /// keys swift-crypto cannot check here, whether the key ids agree.
+    private static func selfSignature(_ facts: CertificateFacts, signed: ArraySlice<UInt8>, signature: ArraySlice<UInt8>, algorithm: ASN1ObjectIdentifier) -> SelfSigned? {
+        if let verified = verify(facts, signed: signed, signature: signature, algorithm: algorithm.description) { return verified ? .verified : nil }
         if let authority = facts.authorityKeyId, let subject = facts.subjectKeyId, authority != subject { return nil }
         return .keyIdsMatch
+    }
+
+    /// True or false when the key's algorithm can be checked, nil when it cannot.
+    private static func verify(_ facts: CertificateFacts, signed: ArraySlice<UInt8>, signature: ArraySlice<UInt8>, algorithm: String) -> Bool? {
+        let key = facts.keyBytes
+        switch (facts.key.algorithm, facts.key.curve, algorithm) {
+        case ("EC", "P-256", "1.2.840.10045.4.3.2"):
+            guard let publicKey = try? P256.Signing.PublicKey(x963Representation: key),
+                let value = try? P256.Signing.ECDSASignature(derRepresentation: signature)
+            else { return false }
+            return publicKey.isValidSignature(value, for: SHA256.hash(data: signed))
+        case ("EC", "P-384", "1.2.840.10045.4.3.3"):
+            guard let publicKey = try? P384.Signing.PublicKey(x963Representation: key),
+                let value = try? P384.Signing.ECDSASignature(derRepresentation: signature)
+            else { return false }
+            return publicKey.isValidSignature(value, for: SHA384.hash(data: signed))
+        case ("EC", "P-521", "1.2.840.10045.4.3.4"):
+            guard let publicKey = try? P521.Signing.PublicKey(x963Representation: key),
+                let value = try? P521.Signing.ECDSASignature(derRepresentation: signature)
+            else { return false }
+            return publicKey.isValidSignature(value, for: SHA512.hash(data: signed))
+        case ("Ed25519", _, "1.3.101.112"):
+            guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key) else { return false }
+            return publicKey.isValidSignature(signature, for: signed)
+        default:
+            return nil
+        }
+    }
+
+    private static func usageName(_ oid: String) -> String {
+        switch oid {
+        case "1.3.6.1.5.5.7.3.1": "serverAuth"
+        case "1.3.6.1.5.5.7.3.2": "clientAuth"
+        case "1.3.6.1.5.5.7.3.3": "codeSigning"
+        case "1.3.6.1.5.5.7.3.4": "emailProtection"
+        case "1.3.6.1.5.5.7.3.8": "timeStamping"
+        case "1.3.6.1.5.5.7.3.9": "ocspSigning"
+        case "2.5.29.37.0": "anyExtendedKeyUsage"
+        default: oid
+        }
+    }
+
+    /// `DNS:…`, `email:…`, `URI:…`, `IP:…`, `DirName:…`, or the tag for other kinds of name.
+    private static func generalName(_ node: ASN1Node) -> String {
+        guard node.identifier.tagClass == .contextSpecific else { return "unknown" }
+        switch (node.identifier.tagNumber, node.content) {
+        case (1, .primitive(let bytes)): return "email:" + String(decoding: bytes, as: UTF8.self)
+        case (2, .primitive(let bytes)): return "DNS:" + String(decoding: bytes, as: UTF8.self)
+        case (6, .primitive(let bytes)): return "URI:" + String(decoding: bytes, as: UTF8.self)
+        case (7, .primitive(let bytes)): return "IP:" + ipAddress(Array(bytes))
+        case (4, .constructed(let nodes)):
+            var iterator = nodes.makeIterator()
+            return "DirName:" + ((try? DistinguishedNameFacts(iterator.next()).description) ?? "?")
+        case (0, _): return "othername"
+        case (let tag, _): return "name[\(tag)]"
+        }
     }
 
     // MARK: Fields
@@ -197,7 +264,18 @@ extension CertificateFacts {
         return era * 146_097 + doe - 719_468
     }
 
-    private static func publicKey(_ node: ASN1Node) throws -> PublicKeyFacts {
+    /// The key's facts, and the key bytes themselves (the BIT STRING's content), for verifying a self-signature.
+    private static func publicKey(_ node: ASN1Node) throws -> (PublicKeyFacts, [UInt8]) {
+        let bytes = try DER.sequence(node, identifier: .sequence) { nodes -> ArraySlice<UInt8> in
+            _ = nodes.next()
+            guard let key = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "a public key has an algorithm and a key") }
+            while nodes.next() != nil {}
+            return try ASN1BitString(derEncoded: key).bytes
+        }
+        return (try keyFacts(node), Array(bytes))
+    }
+
+    private static func keyFacts(_ node: ASN1Node) throws -> PublicKeyFacts {
         try DER.sequence(node, identifier: .sequence) { nodes in
             guard let algorithmNode = nodes.next(), let keyNode = nodes.next() else {
                 throw ASN1Error.invalidASN1Object(reason: "a public key has an algorithm and a key")

@@ -1,6 +1,5 @@
 import Foundation
 import RosterModel
-import X509
 
 /// One folder's certificates and private key files, as read.
 struct X509Folder {
@@ -82,12 +81,12 @@ struct X509Mapper {
 
     private func name(_ facts: CertificateFacts) -> String {
         facts.commonName ?? facts.subjectAlternativeNames.first.map { String($0.drop { $0 != ":" }.dropFirst()) }
-            ?? (facts.subject.isEmpty ? "certificate \(facts.sha256.prefix(12))" : String(describing: facts.subject))
+            ?? (facts.subject.isEmpty ? "certificate \(facts.sha256.prefix(12))" : facts.subject.description)
     }
 
     private func authority(_ facts: CertificateFacts) -> Resource {
         var attributes = [
-            "subject": String(describing: facts.subject), "issuer": String(describing: facts.issuer), "serial": facts.serial,
+            "subject": facts.subject.description, "issuer": facts.issuer.description, "serial": facts.serial,
             "notBefore": Self.day(facts.notBefore), "notAfter": Self.day(facts.notAfter), "key": facts.key.summary,
             "signatureAlgorithm": facts.signatureAlgorithm.name, "files": folder.files[facts.sha256]?.joined(separator: ",") ?? "",
         ]
@@ -113,8 +112,8 @@ struct X509Mapper {
                 ? "an X.509 leaf certificate without extended key usage, so valid for any purpose, client authentication included"
                 : "an X.509 leaf certificate for \(usages)"
         }
-        let unit = facts.subjectValue(.RDNAttributeType.organizationalUnitName)
-        let email = facts.subjectValue(.RDNAttributeType.emailAddress)
+        let unit = facts.subject.value(DistinguishedNameFacts.organizationalUnit)
+        let email = facts.subject.value(DistinguishedNameFacts.emailAddress)
             ?? facts.subjectAlternativeNames.first { $0.hasPrefix("email:") }.map { String($0.dropFirst(6)) }
         var identity = Identity(
             id: identityId, provider: .x509, kind: kind, name: name, nativeId: facts.serial, account: folder.name,
@@ -132,7 +131,7 @@ struct X509Mapper {
 
     private func tags(_ facts: CertificateFacts) -> [String: String] {
         var tags = [
-            X509Tag.subject: String(describing: facts.subject), X509Tag.issuer: String(describing: facts.issuer), X509Tag.serial: facts.serial,
+            X509Tag.subject: facts.subject.description, X509Tag.issuer: facts.issuer.description, X509Tag.serial: facts.serial,
             X509Tag.keyAlgorithm: facts.key.algorithm, X509Tag.signatureAlgorithm: facts.signatureAlgorithm.name,
         ]
         if let bits = facts.key.bits { tags[X509Tag.keyBits] = String(bits) }

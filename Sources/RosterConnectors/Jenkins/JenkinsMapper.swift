@@ -78,7 +78,7 @@ struct JenkinsMapper {
         if let fileName = stored["fileName"] { tags[JenkinsTag.fileName] = fileName }
         if let role = stored["iamRoleArn"] { tags[JenkinsTag.awsRoleArn] = role }
         if let source = stored["privateKeySource/@class"] ?? stored["keyStoreSource/@class"] {
-            tags[JenkinsTag.keySource] = String(source.split(separator: "$").last ?? Substring(source))
+            tags[JenkinsTag.keySource] = source.lastIndex(of: "$").map { String(source[source.index(after: $0)...]) } ?? source
         }
         let plaintext = stored.secrets.filter { $0.state == .plaintext }.map(\.path)
         if !plaintext.isEmpty { tags[JenkinsTag.plaintextFields] = plaintext.joined(separator: ",") }
@@ -146,13 +146,25 @@ struct JenkinsMapper {
     /// The owner a description names (`owner: payments-team`, `owner=alice@acme.io`), since Jenkins credentials have no owner field.
     static func owner(in description: String?) -> String? {
         guard let description else { return nil }
-        var rest = Substring(description)
-        while let range = rest.range(of: "owner", options: .caseInsensitive) {
-            rest = rest[range.upperBound...]
-            let separator = rest.drop { $0 == " " }
-            guard let mark = separator.first, mark == ":" || mark == "=" else { continue }
-            let value = separator.dropFirst().drop { $0 == " " }.prefix { !$0.isWhitespace && !",;()[]".contains($0) }
-            if !value.isEmpty { return String(value) }
+        let bytes = Array(description.utf8)
+        let word = Array("owner".utf8)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        var i = 0
+        while i + word.count <= bytes.count {
+            // ASCII case-insensitive match of "owner" (| 0x20 lower-cases letters).
+            guard (0..<word.count).allSatisfy({ bytes[i + $0] | 0x20 == word[$0] }) else {
+                i += 1
+                continue
+            }
+            var j = i + word.count
+            while j < bytes.count && isSpace(bytes[j]) { j += 1 }
+            i += word.count
+            guard j < bytes.count, bytes[j] == UInt8(ascii: ":") || bytes[j] == UInt8(ascii: "=") else { continue }
+            j += 1
+            while j < bytes.count && isSpace(bytes[j]) { j += 1 }
+            let start = j
+            while j < bytes.count, bytes[j] > 0x20, !Array(",;()[]".utf8).contains(bytes[j]) { j += 1 }
+            if j > start { return String(decoding: bytes[start..<j], as: UTF8.self) }
         }
         return nil
     }

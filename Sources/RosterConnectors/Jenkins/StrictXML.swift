@@ -107,6 +107,13 @@ struct StrictXML {
         return item.needsDecoding ? decode(item.content) : string(item.content)
     }
 
+    /// Calls `body` with a leaf node's content bytes as written, when they need no decoding; nil otherwise.
+    func withLeafBytes<Result>(of node: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+        let item = nodes[node]
+        guard !item.hasChildren, !item.needsDecoding else { return nil }
+        return data.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[item.content])) }
+    }
+
     /// `line L, column C` of a byte offset, columns counted in characters.
     static func location(of offset: Int, in data: Data) -> String {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in

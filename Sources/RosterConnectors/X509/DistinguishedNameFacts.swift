@@ -1,5 +1,4 @@
 import Foundation
-import SwiftASN1
 
 /// A certificate's subject or issuer name: its attributes in order, and its DER encoding, which
 /// decides equality (an issuer names its CA exactly as the CA's certificate names itself).
@@ -12,8 +11,8 @@ struct DistinguishedNameFacts: Sendable, Equatable {
     static let emailAddress = "1.2.840.113549.1.9.1"
 
     /// The relative distinguished names, most general first (as encoded), each one or more (type OID, value).
-    var rdns: [[(type: String, value: String)]]
-    var der: [UInt8]
+    let rdns: [[(type: String, value: String)]]
+    let der: [UInt8]
 
     static func == (lhs: Self, rhs: Self) -> Bool { lhs.der == rhs.der }
 
@@ -27,44 +26,40 @@ struct DistinguishedNameFacts: Sendable, Equatable {
         return nil
     }
 
-    /// RFC 4514 order and escaping: `CN=payments-api,OU=payments-team,O=Acme`.
-    var description: String {
-        rdns.reversed().map { rdn in rdn.map { "\(Self.shortName($0.type))=\(Self.escape($0.value))" }.joined(separator: "+") }.joined(separator: ",")
-    }
+    /// RFC 4514 order and escaping: `CN=payments-api,OU=payments-team,O=Acme`; made once, when read.
+    let description: String
 
-    init(_ node: ASN1Node?) throws {
-        guard let node else { throw ASN1Error.invalidASN1Object(reason: "a name is missing") }
-        der = Array(node.encodedBytes)
-        rdns = try DER.sequence(node, identifier: .sequence) { sets in
-            var rdns: [[(type: String, value: String)]] = []
-            while let set = sets.next() {
-                guard set.identifier == .set, case .constructed(let attributes) = set.content else {
-                    throw ASN1Error.unexpectedFieldType(set.identifier)
-                }
-                var rdn: [(type: String, value: String)] = []
-                for attribute in attributes {
-                    rdn.append(try DER.sequence(attribute, identifier: .sequence) { parts in
-                        let type = try ASN1ObjectIdentifier(derEncoded: &parts).description
-                        guard let value = parts.next() else { throw ASN1Error.invalidASN1Object(reason: "an attribute without a value") }
-                        while parts.next() != nil {}
-                        return (type, Self.text(value))
-                    })
-                }
-                rdns.append(rdn)
+    /// Reads a Name SEQUENCE found by `cursor`.
+    init(_ element: DERElement, in cursor: DERCursor) throws {
+        der = Array(UnsafeBufferPointer(rebasing: cursor.bytes[element.start..<element.end]))
+        var sets = try cursor.children(of: element)
+        var rdns: [[(type: String, value: String)]] = []
+        while let set = try sets.next() {
+            guard set.tag == DERElement.set else { throw DERError("expected a SET in a distinguished name") }
+            var attributes = try sets.children(of: set)
+            var rdn: [(type: String, value: String)] = []
+            while let attribute = try attributes.next() {
+                var parts = try attributes.children(of: attribute)
+                let type = try parts.oid(try parts.expect(DERElement.objectIdentifier, "an attribute type"))
+                guard let value = try parts.next() else { throw DERError("an attribute without a value") }
+                rdn.append((type, Self.text(value, in: parts)))
             }
-            return rdns
+            rdns.append(rdn)
         }
+        self.rdns = rdns
+        description = rdns.reversed().map { rdn in rdn.map { "\(Self.shortName($0.type))=\(Self.escape($0.value))" }.joined(separator: "+") }
+            .joined(separator: ",")
     }
 
     /// The text of a directory string, whichever of the string types it is written in.
-    static func text(_ node: ASN1Node) -> String {
-        guard case .primitive(let bytes) = node.content else { return "#" + CertificateFacts.hex(node.encodedBytes) }
-        switch node.identifier {
-        case .utf8String, .printableString, .ia5String, .visibleString, .numericString:
+    static func text(_ element: DERElement, in cursor: DERCursor) -> String {
+        let bytes = cursor.slice(element)
+        switch element.tag {
+        case 0x0C, 0x13, 0x16, 0x1A, 0x12:  // UTF8String, PrintableString, IA5String, VisibleString, NumericString
             return String(decoding: bytes, as: UTF8.self)
-        case .teletexString:
+        case 0x14:  // TeletexString, read as Latin-1
             return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-        case .bmpString:
+        case 0x1E:  // BMPString: UTF-16BE
             var units: [UInt16] = []
             var i = bytes.startIndex
             while i + 1 < bytes.endIndex {
@@ -72,7 +67,7 @@ struct DistinguishedNameFacts: Sendable, Equatable {
                 i += 2
             }
             return String(decoding: units, as: UTF16.self)
-        case .universalString:
+        case 0x1C:  // UniversalString: UTF-32BE
             var scalars: [Unicode.Scalar] = []
             var i = bytes.startIndex
             while i + 3 < bytes.endIndex {
@@ -83,7 +78,7 @@ struct DistinguishedNameFacts: Sendable, Equatable {
             }
             return String(String.UnicodeScalarView(scalars))
         default:
-            return "#" + CertificateFacts.hex(node.encodedBytes)
+            return "#" + CertificateFacts.hex(UnsafeBufferPointer(rebasing: cursor.bytes[element.start..<element.end]))
         }
     }
 
@@ -105,6 +100,11 @@ struct DistinguishedNameFacts: Sendable, Equatable {
 
     /// RFC 4514 escaping: `, + " \ < > ;` anywhere, a leading space or `#`, a trailing space.
     static func escape(_ value: String) -> String {
+        let special = value.utf8.contains { byte in
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: ";")
+        }
+        guard special || value.utf8.first == 0x20 || value.utf8.first == UInt8(ascii: "#") || value.utf8.last == 0x20 else { return value }
         var out = ""
         let characters = Array(value)
         for (index, character) in characters.enumerated() {

@@ -148,20 +148,20 @@ public struct X509Connector: Connector {
     public func read(_ files: [InputFile], progress: ProgressHandler? = nil) throws -> ConnectorResult {
         var folders: [String: X509Folder] = [:]
         var directories: [String: Set<String>] = [:]
-        var parsed: [String: CertificateFacts] = [:]
         var warnings: [String] = []
         for (index, input) in files.enumerated() {
             let name = (input.path as NSString).lastPathComponent
             progress?("reading \(input.folder)/\(name)", index, files.count)
             directories[input.folder, default: []].insert(Self.directory(of: input.path))
-            var folder = folders[input.folder] ?? X509Folder(name: input.folder)
+            // Taken out while it grows, so the dictionary's copy does not make every append copy the folder.
+            var folder = folders.removeValue(forKey: input.folder) ?? X509Folder(name: input.folder)
             if input.kind == .unopenedKey {
                 folder.keys.append(X509KeyFile(fileName: name))
             } else {
                 let pem = try PEMFile.read(try SourceFile.read(input.path).data, path: input.path)
                 var inFile: [String] = []
                 for block in pem.certificates {
-                    let facts = try Self.facts(block, path: input.path, cache: &parsed, isDER: pem.isDER)
+                    let facts = try Self.facts(block, path: input.path, isDER: pem.isDER)
                     folder.add(facts, file: name)
                     inFile.append(facts.sha256)
                 }
@@ -194,13 +194,10 @@ public struct X509Connector: Connector {
         return ConnectorResult(estates: estates, warnings: warnings)
     }
 
-    /// Reads a certificate once, however many files and folders hold it.
-    private static func facts(_ block: PEMFile.CertificateBlock, path: String, cache: inout [String: CertificateFacts], isDER: Bool) throws -> CertificateFacts {
+    /// Reads one certificate, placing an error at its block.
+    private static func facts(_ block: PEMFile.CertificateBlock, path: String, isDER: Bool) throws -> CertificateFacts {
         do {
-            let facts = try CertificateFacts.read(der: block.der)
-            if let known = cache[facts.sha256] { return known }
-            cache[facts.sha256] = facts
-            return facts
+            return try CertificateFacts.read(der: block.der)
         } catch {
             let place = isDER ? "the file" : "the certificate at line \(block.line)"
             throw ConnectorError(

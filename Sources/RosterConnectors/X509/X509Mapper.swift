@@ -47,19 +47,25 @@ struct X509Mapper {
 
     func id(_ sha: String) -> String { "x509:sha256:\(sha)" }
 
+    /// The environment the folder's name says, read once for all its certificates.
+    var folderEnvironment: String? { environments[folder.name] }
+
     mutating func map() -> Estate {
         var estate = Estate(observedAt: observedAt, scope: "x509:\(folder.name)")
+        // Computed once: looking CAs up per certificate would make a large folder quadratic.
         let authorities = folder.order.compactMap { folder.certificates[$0] }.filter(\.isCA)
+        let authoritiesBySubject = Dictionary(grouping: authorities) { $0.subject.der }
         for sha in folder.order {
             guard let facts = folder.certificates[sha] else { continue }
+            let issuer = facts.selfSigned == nil ? self.issuer(of: facts, among: authoritiesBySubject[facts.issuer.der] ?? []) : nil
             if facts.isCA {
                 estate.resources.append(authority(facts))
             } else {
-                let (identity, credential) = leaf(facts)
+                let (identity, credential) = leaf(facts, issuer: issuer)
                 estate.identities.append(identity)
                 estate.credentials.append(credential)
             }
-            if facts.selfSigned == nil, let issuer = issuer(of: facts, among: authorities) {
+            if let issuer {
                 estate.edges.append(Edge(
                     from: id(sha), to: id(issuer.sha256), kind: .x509IssuedBy, rule: "x509.import",
                     reason: "\(name(facts)) names \(name(issuer)) as its issuer, and that CA certificate is in folder \(folder.name) "
@@ -94,7 +100,7 @@ struct X509Mapper {
         return Resource(id: id(facts.sha256), provider: .x509, type: "x509.ca-certificate", name: name(facts), account: folder.name, attributes: attributes)
     }
 
-    private func leaf(_ facts: CertificateFacts) -> (Identity, Credential) {
+    private func leaf(_ facts: CertificateFacts, issuer: CertificateFacts?) -> (Identity, Credential) {
         let identityId = id(facts.sha256)
         let name = name(facts)
         let usages = facts.extendedKeyUsage.joined(separator: ", ")
@@ -117,9 +123,9 @@ struct X509Mapper {
             ?? facts.subjectAlternativeNames.first { $0.hasPrefix("email:") }.map { String($0.dropFirst(6)) }
         var identity = Identity(
             id: identityId, provider: .x509, kind: kind, name: name, nativeId: facts.serial, account: folder.name,
-            path: folder.files[facts.sha256]?.first, environment: EnvironmentName.guess([folder.name, unit, facts.commonName]),
+            path: folder.files[facts.sha256]?.first, environment: folderEnvironment ?? EnvironmentName.guess([unit, facts.commonName]),
             owner: email ?? unit, createdAt: facts.notBefore, nature: .machine, natureReason: reason)
-        identity.tags = tags(facts)
+        identity.tags = tags(facts, issuer: issuer)
         let status: CredentialStatus = observedAt > facts.notAfter ? .expired : (observedAt < facts.notBefore ? .inactive : .active)
         let credential = Credential(
             id: identityId + "#certificate", identityId: identityId, kind: .certificate, status: status, createdAt: facts.notBefore,
@@ -129,8 +135,8 @@ struct X509Mapper {
         return (identity, credential)
     }
 
-    private func tags(_ facts: CertificateFacts) -> [String: String] {
-        var tags = [
+    private func tags(_ facts: CertificateFacts, issuer: CertificateFacts?) -> [String: String] {
+        var tags: [String: String] = [
             X509Tag.subject: facts.subject.description, X509Tag.issuer: facts.issuer.description, X509Tag.serial: facts.serial,
             X509Tag.keyAlgorithm: facts.key.algorithm, X509Tag.signatureAlgorithm: facts.signatureAlgorithm.name,
         ]
@@ -140,12 +146,17 @@ struct X509Mapper {
         if !facts.extendedKeyUsage.isEmpty { tags[X509Tag.extendedKeyUsage] = facts.extendedKeyUsage.joined(separator: ",") }
         if !facts.subjectAlternativeNames.isEmpty { tags[X509Tag.subjectAlternativeNames] = facts.subjectAlternativeNames.joined(separator: ",") }
         if let selfSigned = facts.selfSigned { tags[X509Tag.selfSigned] = selfSigned.rawValue }
-        let authorities = folder.order.compactMap { folder.certificates[$0] }.filter(\.isCA)
-        if facts.selfSigned == nil, let issuer = issuer(of: facts, among: authorities) { tags[X509Tag.issuedBy] = name(issuer) }
-        let folders = (foldersBySHA[facts.sha256] ?? [folder.name]).sorted()
-        tags[X509Tag.folders] = folders.joined(separator: ",")
-        let named = Set(folders.compactMap { environments[$0] })
-        if !named.isEmpty { tags[X509Tag.environments] = named.sorted().joined(separator: ",") }
+        if let issuer { tags[X509Tag.issuedBy] = name(issuer) }
+        if let folders = foldersBySHA[facts.sha256], folders.count > 1 {
+            let sorted = folders.sorted()
+            tags[X509Tag.folders] = sorted.joined(separator: ",")
+            let named = Set(sorted.compactMap { environments[$0] })
+            if !named.isEmpty { tags[X509Tag.environments] = named.sorted().joined(separator: ",") }
+        } else {
+            // Most certificates are in one folder: its name and environment, without building sets.
+            tags[X509Tag.folders] = folder.name
+            if let environment = folderEnvironment { tags[X509Tag.environments] = environment }
+        }
         tags[X509Tag.files] = folder.files[facts.sha256]?.joined(separator: ",")
         return tags
     }

@@ -16,13 +16,26 @@ extension EstateBuilder {
 extension Estate {
     /// Adds a credential identity of controller ci-test, healthy by default (scope GLOBAL, an owner).
     @discardableResult
-    mutating func jenkinsCredential(_ name: String, className: String, owner: String? = "platform-team", tags extra: [String: String] = [:]) -> String {
+    mutating func jenkinsCredential(_ name: String, className: String, owner: String? = "platform-team", tags extra: [String: String] = [:]) -> String
+    {
         let id = "jenkins:ci-test/system/_/\(name)"
         var tags = [JenkinsTag.className: className, JenkinsTag.scope: "GLOBAL"]
         if let owner { tags[JenkinsTag.description] = "owner: \(owner)" }
-        identities.append(Identity(
-            id: id, provider: .jenkins, kind: .jenkinsCredential, name: name, nativeId: name, account: "ci-test", path: "system/_", owner: owner,
-            tags: tags.merging(extra) { _, new in new }, nature: .machine, natureReason: "a credential stored on Jenkins controller ci-test"))
+        identities.append(
+            Identity(
+                id: id,
+                provider: .jenkins,
+                kind: .jenkinsCredential,
+                name: name,
+                nativeId: name,
+                account: "ci-test",
+                path: "system/_",
+                owner: owner,
+                tags: tags.merging(extra) { _, new in new },
+                nature: .machine,
+                natureReason: "a credential stored on Jenkins controller ci-test"
+            )
+        )
         return id
     }
 }
@@ -31,13 +44,22 @@ extension Estate {
 /// so the registry's checks can cover them: `detectorCases.merging(jenkinsDetectorCases) { a, _ in a }`.
 let jenkinsDetectorCases: [String: DetectorCase] = [
     "jenkins.aws.static-access-key": DetectorCase(
-        identity: "aws-deploy", severity: .high, owasp: .nhi7LongLivedSecrets, evidence: "AWS access key AKIA…GG7U stored in credential aws-deploy",
+        identity: "aws-deploy",
+        severity: .high,
+        owasp: .nhi7LongLivedSecrets,
+        evidence: "AWS access key AKIA…GG7U stored in credential aws-deploy",
         risky: {
             .jenkins { estate in
                 let id = estate.jenkinsCredential("aws-deploy", className: "AWSCredentialsImpl")
-                estate.credentials.append(Credential(
-                    id: id + "#aws-access-key", identityId: id, kind: .jenkinsAWSAccessKey,
-                    fingerprint: CredentialFingerprint(.awsAccessKeyId, of: "AKIAQSQ5MI5SUKNZGG7U").description, preview: "AKIA…GG7U"))
+                estate.credentials.append(
+                    Credential(
+                        id: id + "#aws-access-key",
+                        identityId: id,
+                        kind: .jenkinsAWSAccessKey,
+                        fingerprint: CredentialFingerprint(.awsAccessKeyId, of: "AKIAQSQ5MI5SUKNZGG7U").description,
+                        preview: "AKIA…GG7U"
+                    )
+                )
                 estate.edges.append(Edge(from: id, to: "aws:accessKey:AKIAQSQ5MI5SUKNZGG7U", kind: .holdsCredentialOf, rule: "jenkins.import"))
             }
         },
@@ -48,12 +70,20 @@ let jenkinsDetectorCases: [String: DetectorCase] = [
                 let id = estate.jenkinsCredential("aws-deploy", className: "AWSCredentialsImpl", tags: [JenkinsTag.awsRoleArn: role])
                 estate.edges.append(Edge(from: id, to: role, kind: .canAssume, rule: "jenkins.import", conditions: ["source=controller"]))
             }
-        }),
+        }
+    ),
     "jenkins.credential.plaintext-secret": DetectorCase(
-        identity: "reporting-db", severity: .high, owasp: .nhi2SecretLeakage, evidence: "stores password of UsernamePasswordCredentialsImpl reporting-db unencrypted",
+        identity: "reporting-db",
+        severity: .high,
+        owasp: .nhi2SecretLeakage,
+        evidence: "stores password of UsernamePasswordCredentialsImpl reporting-db unencrypted",
         risky: {
             .jenkins { estate in
-                let id = estate.jenkinsCredential("reporting-db", className: "UsernamePasswordCredentialsImpl", tags: [JenkinsTag.plaintextFields: "password"])
+                let id = estate.jenkinsCredential(
+                    "reporting-db",
+                    className: "UsernamePasswordCredentialsImpl",
+                    tags: [JenkinsTag.plaintextFields: "password"]
+                )
                 estate.credentials.append(Credential(id: id + "#password", identityId: id, kind: .password))
             }
         },
@@ -62,7 +92,8 @@ let jenkinsDetectorCases: [String: DetectorCase] = [
                 let id = estate.jenkinsCredential("reporting-db", className: "UsernamePasswordCredentialsImpl")
                 estate.credentials.append(Credential(id: id + "#password", identityId: id, kind: .password))
             }
-        }),
+        }
+    ),
 ]
 
 /// Until the registry's table includes them, the same checks it makes, on the Jenkins cases.

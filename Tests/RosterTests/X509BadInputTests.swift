@@ -1,7 +1,8 @@
 import Foundation
-@testable import RosterConnectors
 import RosterModel
 import Testing
+
+@testable import RosterConnectors
 
 /// Every way a certificate file can be damaged or of the wrong kind gives one ``ConnectorError``
 /// naming the file and, for PEM, the line of the block; nothing is imported.
@@ -101,12 +102,14 @@ struct X509BadInputTests {
         #expect(error.code == .malformed)
     }
 
-    @Test(arguments: [
-        ([0x30, 0x80, 0x00, 0x00], "indefinite length"),
-        ([0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xFF, 0x02, 0x01, 0x01], "longer than the data"),
-        ([0x30, 0x04, 0x3F, 0x81, 0x01, 0x00], "multi-byte tag"),
-        ([0x30, 0x03, 0x02, 0x01, 0x01], "expected the signed body (tag 0x30), found tag 0x2"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0x30, 0x80, 0x00, 0x00], "indefinite length"),
+            ([0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xFF, 0x02, 0x01, 0x01], "longer than the data"),
+            ([0x30, 0x04, 0x3F, 0x81, 0x01, 0x00], "multi-byte tag"),
+            ([0x30, 0x03, 0x02, 0x01, 0x01], "expected the signed body (tag 0x30), found tag 0x2"),
+        ] as [([UInt8], String)]
+    )
     func hostileDERIsRefusedWithWhatIsWrong(_ bytes: [UInt8], _ problem: String) throws {
         let error = try error(writing: Data(bytes), named: "hostile.der")
         #expect(error.code == .malformed)

@@ -98,20 +98,27 @@ extension JenkinsCredentialsFile {
                 .malformed,
                 "the file declares a DOCTYPE, which Jenkins never writes; Roster does not expand XML entities (they can "
                     + "make a small file expand to gigabytes or read other files), so it refuses the file",
-                file: file.path, location: place)
+                file: file.path,
+                location: place
+            )
         }
         guard prolog.root == rootElement else {
             throw ConnectorError(
-                .unrecognised, "not a Jenkins credentials.xml: the root element is <\(prolog.root?.prefix(80) ?? "?")>, not <\(rootElement)>",
-                file: file.path)
+                .unrecognised,
+                "not a Jenkins credentials.xml: the root element is <\(prolog.root?.prefix(80) ?? "?")>, not <\(rootElement)>",
+                file: file.path
+            )
         }
         if let declaration = prolog.declaration, file.encoding == .utf8 || file.encoding == .utf8BOM {
             // The text is UTF-8 (SourceFile transcodes UTF-16, whose declaration then no longer applies); anything else declared is refused.
             let text = String(decoding: file.data[declaration], as: UTF8.self)
             if let encoding = Self.pseudoAttribute("encoding", in: text), !["utf-8", "utf8"].contains(encoding.lowercased()) {
                 throw ConnectorError(
-                    .malformed, "the file declares encoding \(encoding.prefix(40)); Jenkins writes credentials.xml in UTF-8, save it as UTF-8",
-                    file: file.path, location: "line 1, column 1")
+                    .malformed,
+                    "the file declares encoding \(encoding.prefix(40)); Jenkins writes credentials.xml in UTF-8, save it as UTF-8",
+                    file: file.path,
+                    location: "line 1, column 1"
+                )
             }
         }
         let document: StrictXML
@@ -147,7 +154,8 @@ extension JenkinsCredentialsFile {
         while end > start && isSpace(raw[end - 1]) { end -= 1 }
         if start == end { return .empty }
         let value = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+        let open = UInt8(ascii: "{")
+        let close = UInt8(ascii: "}")
         if value.count > 3, value[0] == UInt8(ascii: "$"), value[1] == open, value[value.count - 1] == close,
             !value[2..<(value.count - 1)].contains(open)
         {
@@ -210,14 +218,24 @@ private struct ElementReader {
             guard let domain = parts.first, document.hasName(domain, "com.cloudbees.plugins.credentials.domains.Domain") else {
                 throw shape("expected each <entry> to start with a <\(JenkinsCredentialsFile.domainElement)>", at: place)
             }
-            guard parts.count <= 2 else { throw shape("expected a domain and one list of credentials in <entry>, found \(parts.count) elements", at: place) }
-            let name = try text(of: document.children(of: domain).first { document.hasName($0, "name") }, at: place + "/\(JenkinsCredentialsFile.domainElement)/name")
+            guard parts.count <= 2 else {
+                throw shape("expected a domain and one list of credentials in <entry>, found \(parts.count) elements", at: place)
+            }
+            let name = try text(
+                of: document.children(of: domain).first { document.hasName($0, "name") },
+                at: place + "/\(JenkinsCredentialsFile.domainElement)/name"
+            )
             guard let list = parts.dropFirst().first else { continue }
             let listName = document.name(of: list)
             for (index, element) in document.children(of: list).enumerated() {
                 var credential = JenkinsStoredCredential(
-                    className: document.name(of: element), plugin: document.attribute("plugin", of: element),
-                    domain: name.flatMap { $0.isEmpty ? nil : $0 }, place: "", fields: [:], secrets: [])
+                    className: document.name(of: element),
+                    plugin: document.attribute("plugin", of: element),
+                    domain: name.flatMap { $0.isEmpty ? nil : $0 },
+                    place: "",
+                    fields: [:],
+                    secrets: []
+                )
                 credential.place = "\(place)/\(listName)/\(credential.className)[\(index + 1)]"
                 try collect(element, prefix: "", into: &credential)
                 file.credentials.append(credential)
@@ -265,7 +283,9 @@ private struct ElementReader {
                 .tooLarge,
                 "<\(document.name(of: element).prefix(80))> is \(size) bytes long, over Roster's limit of "
                     + "\(JenkinsSecretLimits.text) for a field such as an id or a description; the file looks damaged or hand-made",
-                file: path, location: place)
+                file: path,
+                location: place
+            )
         }
         return document.text(of: element).trimmingXMLSpace
     }
@@ -278,7 +298,6 @@ private struct ElementReader {
 private enum JenkinsSecretLimits {
     static let text = JSONSyntax.bytesText(JenkinsCredentialsFile.fieldLimit)
 }
-
 
 extension String {
     /// The string without leading and trailing XML whitespace (space, tab, CR, LF); the same string when there is none.

@@ -42,8 +42,15 @@ final class CertificateFacts: @unchecked Sendable {
     var keyBytes: [UInt8] = []
 
     init(
-        sha256: String, version: Int, serial: String, subject: DistinguishedNameFacts, issuer: DistinguishedNameFacts, notBefore: Date,
-        notAfter: Date, key: PublicKeyFacts, signatureAlgorithm: SignatureAlgorithmName
+        sha256: String,
+        version: Int,
+        serial: String,
+        subject: DistinguishedNameFacts,
+        issuer: DistinguishedNameFacts,
+        notBefore: Date,
+        notAfter: Date,
+        key: PublicKeyFacts,
+        signatureAlgorithm: SignatureAlgorithmName
     ) {
         self.sha256 = sha256
         self.version = version
@@ -136,8 +143,16 @@ extension CertificateFacts {
         let (key, keyBytes) = try publicKey(try fields.expect(DERElement.sequence, "the subject public key info"), in: fields)
         let serialBytes = fields.slice(serial)
         let facts = CertificateFacts(
-            sha256: sha256, version: version + 1, serial: serialBytes.contains { $0 != 0 } ? hex(serialBytes.drop { $0 == 0 }) : "0",
-            subject: subject, issuer: issuer, notBefore: notBefore, notAfter: notAfter, key: key, signatureAlgorithm: signatureName(signature))
+            sha256: sha256,
+            version: version + 1,
+            serial: serialBytes.contains { $0 != 0 } ? hex(serialBytes.drop { $0 == 0 }) : "0",
+            subject: subject,
+            issuer: issuer,
+            notBefore: notBefore,
+            notAfter: notAfter,
+            key: key,
+            signatureAlgorithm: signatureName(signature)
+        )
         // Only a self-issued certificate's key is needed again, to check its own signature.
         if subject == issuer { facts.keyBytes = keyBytes }
         while let field = try fields.next() {
@@ -189,7 +204,10 @@ extension CertificateFacts {
     /// Whether a self-issued certificate's signature verifies with its own key (EC and Ed25519); for
     /// keys swift-crypto cannot check here, whether the key ids agree.
     private static func selfSignature(
-        _ facts: CertificateFacts, signed: UnsafeBufferPointer<UInt8>, signature: UnsafeBufferPointer<UInt8>, algorithm: String
+        _ facts: CertificateFacts,
+        signed: UnsafeBufferPointer<UInt8>,
+        signature: UnsafeBufferPointer<UInt8>,
+        algorithm: String
     ) -> SelfSigned? {
         if let verified = verify(facts, signed: signed, signature: signature, algorithm: algorithm) { return verified ? .verified : nil }
         if let authority = facts.authorityKeyId, let subject = facts.subjectKeyId, authority != subject { return nil }
@@ -197,7 +215,12 @@ extension CertificateFacts {
     }
 
     /// True or false when the key's algorithm can be checked, nil when it cannot.
-    private static func verify(_ facts: CertificateFacts, signed: UnsafeBufferPointer<UInt8>, signature: UnsafeBufferPointer<UInt8>, algorithm: String) -> Bool? {
+    private static func verify(
+        _ facts: CertificateFacts,
+        signed: UnsafeBufferPointer<UInt8>,
+        signature: UnsafeBufferPointer<UInt8>,
+        algorithm: String
+    ) -> Bool? {
         let key = facts.keyBytes
         let signature = Array(signature)
         switch (facts.key.algorithm, facts.key.curve, algorithm) {

@@ -44,7 +44,9 @@ struct DERCursor {
 
     /// The cursor over a constructed element's content.
     func children(of element: DERElement) throws -> DERCursor {
-        guard element.isConstructed else { throw DERError("expected a constructed element, found a primitive one (tag 0x\(String(element.tag, radix: 16)))") }
+        guard element.isConstructed else {
+            throw DERError("expected a constructed element, found a primitive one (tag 0x\(String(element.tag, radix: 16)))")
+        }
         return DERCursor(bytes, range: element.content)
     }
 
@@ -82,7 +84,9 @@ struct DERCursor {
     /// The next element, which must have `tag`.
     mutating func expect(_ tag: UInt8, _ what: String) throws -> DERElement {
         guard let element = try next() else { throw DERError("\(what) is missing") }
-        guard element.tag == tag else { throw DERError("expected \(what) (tag 0x\(String(tag, radix: 16))), found tag 0x\(String(element.tag, radix: 16))") }
+        guard element.tag == tag else {
+            throw DERError("expected \(what) (tag 0x\(String(tag, radix: 16))), found tag 0x\(String(element.tag, radix: 16))")
+        }
         return element
     }
 
@@ -154,7 +158,9 @@ struct DERCursor {
         default:
             throw DERError("expected a UTCTime or GeneralizedTime date")
         }
-        let (month, day, hour, minute, second) = (try digits(rest, 2), try digits(rest + 2, 2), try digits(rest + 4, 2), try digits(rest + 6, 2), try digits(rest + 8, 2))
+        let (month, day, hour, minute, second) = (
+            try digits(rest, 2), try digits(rest + 2, 2), try digits(rest + 4, 2), try digits(rest + 6, 2), try digits(rest + 8, 2)
+        )
         guard text.last == UInt8(ascii: "Z"), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
             throw DERError("a date that is not a valid UTC time")
         }

@@ -60,17 +60,27 @@ struct PEMFile: Sendable {
                         let label = Self.label(line, after: 9)
                         guard label == block.label else {
                             throw ConnectorError(
-                                .malformed, "the \(block.label.prefix(60)) block begun at line \(block.line) ends with END \(label.prefix(60))",
-                                file: path, location: "line \(number)")
+                                .malformed,
+                                "the \(block.label.prefix(60)) block begun at line \(block.line) ends with END \(label.prefix(60))",
+                                file: path,
+                                location: "line \(number)"
+                            )
                         }
                         try file.close(
-                            block.label, line: block.line, body: UnsafeBufferPointer(rebasing: bytes[block.bodyStart..<lineStart]),
-                            encrypted: block.encrypted, path: path)
+                            block.label,
+                            line: block.line,
+                            body: UnsafeBufferPointer(rebasing: bytes[block.bodyStart..<lineStart]),
+                            encrypted: block.encrypted,
+                            path: path
+                        )
                         open = nil
                     } else if Self.starts(line, "-----BEGIN ") {
                         throw ConnectorError(
-                            .malformed, "a new block begins before the \(block.label.prefix(60)) block begun at line \(block.line) ends", file: path,
-                            location: "line \(number)")
+                            .malformed,
+                            "a new block begins before the \(block.label.prefix(60)) block begun at line \(block.line) ends",
+                            file: path,
+                            location: "line \(number)"
+                        )
                     } else if !block.encrypted, Self.starts(line, "Proc-Type:"), Self.contains(line, "ENCRYPTED") {
                         // A legacy encrypted key says so in a header line; its base64 is never looked at.
                         block.encrypted = true
@@ -83,8 +93,11 @@ struct PEMFile: Sendable {
             }
             if let block = open {
                 throw ConnectorError(
-                    .malformed, "the file ends inside the \(block.label.prefix(60)) block begun at line \(block.line), before its END line (cut off?)",
-                    file: path, location: "line \(block.line)")
+                    .malformed,
+                    "the file ends inside the \(block.label.prefix(60)) block begun at line \(block.line), before its END line (cut off?)",
+                    file: path,
+                    location: "line \(block.line)"
+                )
             }
             return file
         }

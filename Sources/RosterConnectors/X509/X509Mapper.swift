@@ -66,10 +66,16 @@ struct X509Mapper {
                 estate.credentials.append(credential)
             }
             if let issuer {
-                estate.edges.append(Edge(
-                    from: id(sha), to: id(issuer.sha256), kind: .x509IssuedBy, rule: "x509.import",
-                    reason: "\(name(facts)) names \(name(issuer)) as its issuer, and that CA certificate is in folder \(folder.name) "
-                        + "(\(folder.files[issuer.sha256]?.joined(separator: ", ") ?? ""))"))
+                estate.edges.append(
+                    Edge(
+                        from: id(sha),
+                        to: id(issuer.sha256),
+                        kind: .x509IssuedBy,
+                        rule: "x509.import",
+                        reason: "\(name(facts)) names \(name(issuer)) as its issuer, and that CA certificate is in folder \(folder.name) "
+                            + "(\(folder.files[issuer.sha256]?.joined(separator: ", ") ?? ""))"
+                    )
+                )
             }
         }
         for key in folder.keys { attach(key, to: &estate) }
@@ -97,7 +103,14 @@ struct X509Mapper {
             "signatureAlgorithm": facts.signatureAlgorithm.name, "files": folder.files[facts.sha256]?.joined(separator: ",") ?? "",
         ]
         if let selfSigned = facts.selfSigned { attributes["selfSigned"] = selfSigned.rawValue }
-        return Resource(id: id(facts.sha256), provider: .x509, type: "x509.ca-certificate", name: name(facts), account: folder.name, attributes: attributes)
+        return Resource(
+            id: id(facts.sha256),
+            provider: .x509,
+            type: "x509.ca-certificate",
+            name: name(facts),
+            account: folder.name,
+            attributes: attributes
+        )
     }
 
     private func leaf(_ facts: CertificateFacts, issuer: CertificateFacts?) -> (Identity, Credential) {
@@ -108,30 +121,48 @@ struct X509Mapper {
         let reason: String
         if facts.hasClientAuth {
             kind = .x509ClientCertificate
-            reason = "an X.509 client certificate (extended key usage clientAuth): whoever holds its private key authenticates as \(name) over mutual TLS"
+            reason =
+                "an X.509 client certificate (extended key usage clientAuth): whoever holds its private key authenticates as \(name) over mutual TLS"
         } else if facts.hasServerAuth {
             kind = .x509ServerCertificate
             reason = "an X.509 server certificate (extended key usage \(usages)): a service proves it is \(name) with it"
         } else {
             kind = .certificate
-            reason = facts.extendedKeyUsage.isEmpty
+            reason =
+                facts.extendedKeyUsage.isEmpty
                 ? "an X.509 leaf certificate without extended key usage, so valid for any purpose, client authentication included"
                 : "an X.509 leaf certificate for \(usages)"
         }
         let unit = facts.subject.value(DistinguishedNameFacts.organizationalUnit)
-        let email = facts.subject.value(DistinguishedNameFacts.emailAddress)
+        let email =
+            facts.subject.value(DistinguishedNameFacts.emailAddress)
             ?? facts.subjectAlternativeNames.first { $0.hasPrefix("email:") }.map { String($0.dropFirst(6)) }
         var identity = Identity(
-            id: identityId, provider: .x509, kind: kind, name: name, nativeId: facts.serial, account: folder.name,
-            path: folder.files[facts.sha256]?.first, environment: folderEnvironment ?? EnvironmentName.guess([unit, facts.commonName]),
-            owner: email ?? unit, createdAt: facts.notBefore, nature: .machine, natureReason: reason)
+            id: identityId,
+            provider: .x509,
+            kind: kind,
+            name: name,
+            nativeId: facts.serial,
+            account: folder.name,
+            path: folder.files[facts.sha256]?.first,
+            environment: folderEnvironment ?? EnvironmentName.guess([unit, facts.commonName]),
+            owner: email ?? unit,
+            createdAt: facts.notBefore,
+            nature: .machine,
+            natureReason: reason
+        )
         identity.tags = tags(facts, issuer: issuer)
         let status: CredentialStatus = observedAt > facts.notAfter ? .expired : (observedAt < facts.notBefore ? .inactive : .active)
         let credential = Credential(
-            id: identityId + "#certificate", identityId: identityId, kind: .certificate, status: status, createdAt: facts.notBefore,
-            expiresAt: facts.notAfter, // The same string CredentialFingerprint(.x509Certificate, bytes: der) gives, from the digest already computed with swift-crypto.
+            id: identityId + "#certificate",
+            identityId: identityId,
+            kind: .certificate,
+            status: status,
+            createdAt: facts.notBefore,
+            expiresAt: facts.notAfter,  // The same string CredentialFingerprint(.x509Certificate, bytes: der) gives, from the digest already computed with swift-crypto.
             fingerprint: "\(CredentialFingerprint.Namespace.x509Certificate.rawValue):sha256:\(facts.sha256)",
-            preview: CredentialFingerprint.preview(facts.sha256))
+            preview: CredentialFingerprint.preview(facts.sha256)
+        )
         return (identity, credential)
     }
 
@@ -165,9 +196,16 @@ struct X509Mapper {
     private mutating func attach(_ key: X509KeyFile, to estate: inout Estate) {
         let resourceId = "x509:\(folder.name)/\(key.fileName)"
         let encrypted = key.encrypted.map { $0 ? "true" : "false" } ?? "unknown"
-        estate.resources.append(Resource(
-            id: resourceId, provider: .x509, type: "x509.private-key-file", name: key.fileName, account: folder.name,
-            attributes: ["format": key.label ?? "not opened", "encrypted": encrypted]))
+        estate.resources.append(
+            Resource(
+                id: resourceId,
+                provider: .x509,
+                type: "x509.private-key-file",
+                name: key.fileName,
+                account: folder.name,
+                attributes: ["format": key.label ?? "not opened", "encrypted": encrypted]
+            )
+        )
         var owners = key.certificatesInSameFile.filter { folder.certificates[$0]?.isCA == false }
         if owners.isEmpty {
             let stem = Self.stem(key.fileName)
@@ -176,27 +214,37 @@ struct X509Mapper {
         guard !owners.isEmpty else {
             warnings.append(
                 "x509:\(folder.name): \(key.fileName) is a private key file that no certificate in the folder matches by file name; "
-                    + "Roster never reads keys, so it cannot tell whose key it is")
+                    + "Roster never reads keys, so it cannot tell whose key it is"
+            )
             return
         }
         for sha in owners {
             let same = key.certificatesInSameFile.contains(sha)
             if let facts = folder.certificates[sha], facts.isCA {
-                warnings.append("x509:\(folder.name): \(key.fileName) looks like the private key of CA \(name(facts)); whoever reads the folder can issue certificates")
+                warnings.append(
+                    "x509:\(folder.name): \(key.fileName) looks like the private key of CA \(name(facts)); whoever reads the folder can issue certificates"
+                )
             }
-            estate.edges.append(Edge(
-                from: id(sha), to: resourceId, kind: .x509PrivateKeyBeside, rule: "x509.import",
-                reason: same
-                    ? "\(key.fileName) holds this certificate and a private key (\(key.label ?? "key")) together"
-                    : "\(key.fileName) lies beside \(folder.files[sha]?.joined(separator: ", ") ?? "the certificate") and is named like it",
-                conditions: ["file=\(key.fileName)", "encrypted=\(encrypted)", "format=\(key.label ?? "not opened")"]))
+            estate.edges.append(
+                Edge(
+                    from: id(sha),
+                    to: resourceId,
+                    kind: .x509PrivateKeyBeside,
+                    rule: "x509.import",
+                    reason: same
+                        ? "\(key.fileName) holds this certificate and a private key (\(key.label ?? "key")) together"
+                        : "\(key.fileName) lies beside \(folder.files[sha]?.joined(separator: ", ") ?? "the certificate") and is named like it",
+                    conditions: ["file=\(key.fileName)", "encrypted=\(encrypted)", "format=\(key.label ?? "not opened")"]
+                )
+            )
         }
     }
 
     /// A file name without extension and without the usual key/certificate suffixes: `payments-client-key.pem` → `payments-client`.
     static func stem(_ fileName: String) -> String {
         var stem = (fileName as NSString).deletingPathExtension.lowercased()
-        for suffix in ["-key", "_key", ".key", "-cert", "_cert", ".cert", "-crt", "_crt", ".crt", "-certificate", "_certificate"] where stem.hasSuffix(suffix) {
+        for suffix in ["-key", "_key", ".key", "-cert", "_cert", ".cert", "-crt", "_crt", ".crt", "-certificate", "_certificate"]
+        where stem.hasSuffix(suffix) {
             stem.removeLast(suffix.count)
             break
         }

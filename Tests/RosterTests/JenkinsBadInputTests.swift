@@ -1,7 +1,8 @@
 import Foundation
-@testable import RosterConnectors
 import RosterModel
 import Testing
+
+@testable import RosterConnectors
 
 /// Every way a credentials.xml can be wrong or hostile gives one ``ConnectorError`` naming the
 /// file, the place (line and column, or the element) and what was expected; nothing is imported.
@@ -85,8 +86,10 @@ struct JenkinsBadInputTests {
         try withTemporaryDirectory { dir in
             // Given a controller folder whose credentials.xml carries a DOCTYPE
             _ = try JenkinsFixture.writing(
-                "<!DOCTYPE com.cloudbees.plugins.credentials.SystemCredentialsProvider [<!ENTITY a \"a\">]>\n" + JenkinsFixture.store("", declaration: ""),
-                in: dir)
+                "<!DOCTYPE com.cloudbees.plugins.credentials.SystemCredentialsProvider [<!ENTITY a \"a\">]>\n"
+                    + JenkinsFixture.store("", declaration: ""),
+                in: dir
+            )
             // When the directory is imported
             let error = try #require(JenkinsFixture.error([dir.path]))
             // Then the file is recognised as Jenkins' and refused, not passed over
@@ -137,7 +140,9 @@ struct JenkinsBadInputTests {
     }
 
     @Test func missingCredentialsMapGivesTheElementPath() throws {
-        let error = try error("<com.cloudbees.plugins.credentials.SystemCredentialsProvider>\n  <other/>\n</com.cloudbees.plugins.credentials.SystemCredentialsProvider>")
+        let error = try error(
+            "<com.cloudbees.plugins.credentials.SystemCredentialsProvider>\n  <other/>\n</com.cloudbees.plugins.credentials.SystemCredentialsProvider>"
+        )
         #expect(error.code == .wrongShape)
         #expect(error.location == "/com.cloudbees.plugins.credentials.SystemCredentialsProvider")
         #expect(error.message.contains("<domainCredentialsMap>"))
@@ -146,8 +151,10 @@ struct JenkinsBadInputTests {
     @Test func credentialWithoutIdGivesItsElementPath() throws {
         let error = try error(JenkinsFixture.store(credential.replacingOccurrences(of: "<id>nexus</id>", with: "")))
         #expect(error.code == .wrongShape)
-        #expect(error.location == "/com.cloudbees.plugins.credentials.SystemCredentialsProvider/domainCredentialsMap/entry[1]"
-            + "/java.util.concurrent.CopyOnWriteArrayList/com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl[1]")
+        #expect(
+            error.location == "/com.cloudbees.plugins.credentials.SystemCredentialsProvider/domainCredentialsMap/entry[1]"
+                + "/java.util.concurrent.CopyOnWriteArrayList/com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl[1]"
+        )
         #expect(error.message.contains("has no <id>"))
     }
 
@@ -160,7 +167,9 @@ struct JenkinsBadInputTests {
 
     @Test func hugeFieldIsRefusedWithItsPlace() throws {
         let huge = String(repeating: "A", count: 70_000)
-        let error = try error(JenkinsFixture.store(credential.replacingOccurrences(of: "<id>nexus</id>", with: "<id>nexus</id><description>\(huge)</description>")))
+        let error = try error(
+            JenkinsFixture.store(credential.replacingOccurrences(of: "<id>nexus</id>", with: "<id>nexus</id><description>\(huge)</description>"))
+        )
         #expect(error.code == .tooLarge)
         #expect(error.location?.hasSuffix("UsernamePasswordCredentialsImpl[1]/description") == true)
         #expect(!error.message.contains(huge.prefix(100)))

@@ -1,7 +1,8 @@
 import Foundation
-@testable import RosterConnectors
 import RosterModel
 import Testing
+
+@testable import RosterConnectors
 
 /// Where the Jenkins fixtures live, and how tests read them.
 enum JenkinsFixture {
@@ -98,10 +99,13 @@ struct JenkinsConnectorTests {
         // Then there is one estate, jenkins:ci-prod, with one identity per credential (both domains)
         #expect(estate.scope == "jenkins:ci-prod")
         #expect(estate.observedAt == JenkinsFixture.asOf)
-        #expect(Set(estate.identities.map(\.name)) == [
-            "nexus-deployer", "aws-prod-deploy", "aws-audit", "aws-data-assume", "agent-ssh", "slack-webhook", "android-signing", "acme-prod-4821",
-            "reporting-db", "kubeconfig",
-        ])
+        #expect(
+            Set(estate.identities.map(\.name)) == [
+                "nexus-deployer", "aws-prod-deploy", "aws-audit", "aws-data-assume", "agent-ssh", "slack-webhook", "android-signing",
+                "acme-prod-4821",
+                "reporting-db", "kubeconfig",
+            ]
+        )
         #expect(estate.identities.allSatisfy { $0.kind == .jenkinsCredential && $0.provider == .jenkins && $0.account == "ci-prod" })
         #expect(estate.identities.allSatisfy { $0.nature == .machine && !$0.usageTracked })
         #expect(estate.resources.map(\.id) == ["jenkins:ci-prod"])
@@ -192,9 +196,11 @@ struct JenkinsConnectorTests {
         // Then it claims the key's user and the role, the role assumed with that key
         let edges = estate.edges.filter { $0.from == data.id }.sorted { $0.to < $1.to }
         #expect(edges.map(\.to) == ["arn:aws:iam::210987654321:role/legacy-reporting-role", "aws:accessKey:AKIAJMEYFVSOBZ7G6OHP"])
-        #expect(edges.first?.conditions == [
-            "source=aws:accessKey:AKIAJMEYFVSOBZ7G6OHP", "mfaSerial=arn:aws:iam::210987654321:mfa/jenkins-reporting", "externalId=acme-reporting",
-        ])
+        #expect(
+            edges.first?.conditions == [
+                "source=aws:accessKey:AKIAJMEYFVSOBZ7G6OHP", "mfaSerial=arn:aws:iam::210987654321:mfa/jenkins-reporting", "externalId=acme-reporting",
+            ]
+        )
     }
 
     @Test func eachCredentialClassGetsItsKindOfSecret() throws {

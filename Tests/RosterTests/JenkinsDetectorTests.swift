@@ -25,7 +25,9 @@ struct JenkinsDetectorTests {
         // Given aws-prod-deploy (access key and secret key) and aws-data-assume (a key used to assume a role)
         #expect(try rules(of: "aws-prod-deploy") == ["jenkins.aws.static-access-key"])
         #expect(try rules(of: "aws-data-assume") == ["jenkins.aws.static-access-key"])
-        let finding = try #require(Self.analysis?.findings.first { $0.ruleId == "jenkins.aws.static-access-key" && $0.identityName == "aws-prod-deploy" })
+        let finding = try #require(
+            Self.analysis?.findings.first { $0.ruleId == "jenkins.aws.static-access-key" && $0.identityName == "aws-prod-deploy" }
+        )
         // Then the finding is about the stored key, says who may bind it and which AWS key it is
         #expect(finding.severity == .high)
         #expect(finding.owasp == .nhi7LongLivedSecrets)

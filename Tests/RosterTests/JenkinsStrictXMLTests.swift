@@ -1,6 +1,7 @@
 import Foundation
-@testable import RosterConnectors
 import Testing
+
+@testable import RosterConnectors
 
 /// The XML reader under the Jenkins connector: what XStream writes is read, every other construct
 /// is decoded exactly or refused with its line and column.
@@ -34,7 +35,9 @@ struct JenkinsStrictXMLTests {
     }
 
     @Test func decodesReferencesCDATAAndSkipsCommentsInText() throws {
-        let xml = try document("<a><d>Ops &amp; SRE &lt;sre@acme.io&gt; &#233;&#x2713; <!-- note --><![CDATA[<raw & kept>]]></d><e a=\"&quot;q&apos;\"/></a>")
+        let xml = try document(
+            "<a><d>Ops &amp; SRE &lt;sre@acme.io&gt; &#233;&#x2713; <!-- note --><![CDATA[<raw & kept>]]></d><e a=\"&quot;q&apos;\"/></a>"
+        )
         let children = xml.children(of: 0)
         #expect(xml.text(of: children[0]) == "Ops & SRE <sre@acme.io> é✓ <raw & kept>")
         #expect(xml.attribute("a", of: children[1]) == "\"q'")

@@ -1,7 +1,8 @@
 import Foundation
-@testable import RosterConnectors
 import RosterModel
 import Testing
+
+@testable import RosterConnectors
 
 /// Every way a certificate file can be damaged or of the wrong kind gives one ``ConnectorError``
 /// naming the file and, for PEM, the line of the block; nothing is imported.
@@ -99,6 +100,37 @@ struct X509BadInputTests {
         let error = try error(writing: try Data(contentsOf: URL(fileURLWithPath: X509Fixture.file("broken/truncated.der"))), named: "client.der")
         // Then it is read as a certificate, and refused as a damaged one
         #expect(error.code == .malformed)
+    }
+
+    @Test(
+        arguments: [
+            ([0x30, 0x80, 0x00, 0x00], "indefinite length"),
+            ([0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xFF, 0x02, 0x01, 0x01], "longer than the data"),
+            ([0x30, 0x04, 0x3F, 0x81, 0x01, 0x00], "multi-byte tag"),
+            ([0x30, 0x03, 0x02, 0x01, 0x01], "expected the signed body (tag 0x30), found tag 0x2"),
+        ] as [([UInt8], String)]
+    )
+    func hostileDERIsRefusedWithWhatIsWrong(_ bytes: [UInt8], _ problem: String) throws {
+        let error = try error(writing: Data(bytes), named: "hostile.der")
+        #expect(error.code == .malformed)
+        #expect(error.message.contains(problem), "\(error.message)")
+    }
+
+    @Test func trailingBytesAfterADERCertificateAreRefused() throws {
+        let der = try X509Fixture.der(X509Fixture.file("production/api-server.der"))
+        let error = try error(writing: Data(der + [0x00]), named: "padded.der")
+        #expect(error.message.contains("unexpected data after the certificate"))
+    }
+
+    @Test(arguments: [("TWFu", [77, 97, 110]), ("TWE=", [77, 97]), ("TQ==", [77]), ("TW\nFu", [77, 97, 110])] as [(String, [UInt8])])
+    func base64DecodesPaddedTextAcrossLines(_ text: String, _ bytes: [UInt8]) {
+        let decoded = Array(text.utf8).withUnsafeBufferPointer { PEMFile.base64Decode($0) }
+        #expect(decoded == bytes)
+    }
+
+    @Test(arguments: ["TWF", "TQ==TWFu", "TW!u", "T==="])
+    func base64RefusesBadText(_ text: String) {
+        #expect(Array(text.utf8).withUnsafeBufferPointer { PEMFile.base64Decode($0) } == nil)
     }
 
     @Test func deeplyNestedDERIsRefusedNotRecursedForever() throws {

@@ -50,7 +50,10 @@ struct X509DetectorTests {
 
     @Test func weakKeyIsReportedAndA2048BitOrP256KeyIsNot() throws {
         #expect(try rules("legacy-reporting") == ["x509.certificate.weak-key"])
-        #expect(try finding("x509.certificate.weak-key", on: "legacy-reporting").evidence.first == "RSA 1024-bit key, below the 2048 bits NIST SP 800-57 accepts")
+        #expect(
+            try finding("x509.certificate.weak-key", on: "legacy-reporting").evidence.first
+                == "RSA 1024-bit key, below the 2048 bits NIST SP 800-57 accepts"
+        )
         #expect(try rules("api.acme.io").isEmpty)
         #expect(try rules("deploy-agent", in: "staging").isEmpty)
     }
@@ -79,10 +82,12 @@ struct X509DetectorTests {
         let finding = try finding("x509.certificate.shared-across-environments", on: "deploy-agent")
         #expect(finding.severity == .high)
         #expect(finding.owasp == .nhi8EnvironmentIsolation)
-        #expect(finding.evidence == [
-            "the same certificate is in folders production, staging",
-            "they are the environments production, staging: whoever holds the key in one authenticates in all",
-        ])
+        #expect(
+            finding.evidence == [
+                "the same certificate is in folders production, staging",
+                "they are the environments production, staging: whoever holds the key in one authenticates in all",
+            ]
+        )
     }
 
     @Test func certificateInTwoFoldersOfNoEnvironmentIsReuseNotIsolation() throws {
@@ -106,17 +111,29 @@ struct X509DetectorTests {
         // Given certificates the fixtures lack: a self-signed leaf with a SHA-1 self-signature, and a P-192 key
         func identity(_ name: String, _ tags: [String: String]) -> Identity {
             Identity(
-                id: "x509:sha256:\(name)", provider: .x509, kind: .x509ServerCertificate, name: name, account: "lab", owner: "lab-team",
-                tags: tags.merging([X509Tag.folders: "lab"]) { a, _ in a }, nature: .machine)
+                id: "x509:sha256:\(name)",
+                provider: .x509,
+                kind: .x509ServerCertificate,
+                name: name,
+                account: "lab",
+                owner: "lab-team",
+                tags: tags.merging([X509Tag.folders: "lab"]) { a, _ in a },
+                nature: .machine
+            )
         }
         let estate = Estate(
-            observedAt: X509Fixture.asOf, scope: "x509:lab",
+            observedAt: X509Fixture.asOf,
+            scope: "x509:lab",
             identities: [
-                identity("sha1-self", [X509Tag.weakSignatureHash: "true", X509Tag.selfSigned: "verified", X509Tag.signatureAlgorithm: "sha1WithRSAEncryption"]),
+                identity(
+                    "sha1-self",
+                    [X509Tag.weakSignatureHash: "true", X509Tag.selfSigned: "verified", X509Tag.signatureAlgorithm: "sha1WithRSAEncryption"]
+                ),
                 identity("p192", [X509Tag.keyAlgorithm: "EC", X509Tag.keyBits: "192", X509Tag.curve: "P-192"]),
                 identity("ed25519", [X509Tag.keyAlgorithm: "Ed25519", X509Tag.keyBits: "256"]),
                 identity("self-server", [X509Tag.selfSigned: "verified"]),
-            ])
+            ]
+        )
         let findings = Analyzer.run([estate]).findings
         func rules(_ name: String) -> Set<String> { Set(findings.filter { $0.identityName == name }.map(\.ruleId)) }
         // Then a self-signed certificate's own SHA-1 signature is not reported, a P-192 key is,
@@ -134,6 +151,11 @@ struct X509DetectorTests {
         #expect(try rules("billing-exporter") == ["x509.certificate.expired"])
         #expect(try rules("legacy-reporting") == ["x509.certificate.weak-key"])
         #expect(try rules("vendor-sftp-client") == ["x509.client-certificate.self-signed", "nhi.owner.missing"])
+        // The example's vendor certificate is RSA: self-issued with matching key ids, its signature not checked
+        let vendor = try #require(
+            profiles.first { $0.identity.name == "vendor-sftp-client" }?.findings.first { $0.ruleId == "x509.client-certificate.self-signed" }
+        )
+        #expect(vendor.evidence.first == "self-issued: issuer equals subject and the key ids agree")
         #expect(try rules("deploy-agent") == ["x509.certificate.shared-across-environments"])
         #expect(try rules("orders-consumer-staging", "staging") == ["x509.private-key.beside-certificate"])
         #expect(try rules("payments-api").isEmpty)

@@ -28,14 +28,21 @@ extension Detectors {
             let identity = subject.identity
             guard identity.kind == .jenkinsCredential else { return [] }
             return subject.credentials.filter { $0.kind == .jenkinsAWSAccessKey }.map { key in
-                var evidence = ["AWS access key \(key.preview ?? "(not an AWS key id)") stored in credential \(identity.name) on controller \(identity.account ?? "?")"]
-                if let scope = identity.tags[JenkinsTag.scope] { evidence.append("scope \(scope)\(scope == "GLOBAL" ? ": every job on the controller may bind it" : "")") }
+                var evidence = [
+                    "AWS access key \(key.preview ?? "(not an AWS key id)") stored in credential \(identity.name) on controller \(identity.account ?? "?")"
+                ]
+                if let scope = identity.tags[JenkinsTag.scope] {
+                    evidence.append("scope \(scope)\(scope == "GLOBAL" ? ": every job on the controller may bind it" : "")")
+                }
                 let iamUser = subject.edgesOut.first { $0.kind == .holdsCredentialOf }
                 if let iamUser { evidence.append("the same key as \(iamUser.to) in AWS IAM, so its IAM user's permissions are what a build gets") }
-                if let role = identity.tags[JenkinsTag.awsRoleArn] { evidence.append("used to assume \(role), which the controller could assume without a stored key") }
+                if let role = identity.tags[JenkinsTag.awsRoleArn] {
+                    evidence.append("used to assume \(role), which the controller could assume without a stored key")
+                }
                 return Hit(evidence, credentialId: key.id)
             }
-        })
+        }
+    )
 
     /// Severity high: Jenkins encrypts every secret field with the controller's master key; one stored
     /// in plain text is readable by anyone who reads the file, a backup or a configuration repository.
@@ -51,10 +58,13 @@ extension Detectors {
         evaluate: { subject, _ in
             let identity = subject.identity
             guard identity.kind == .jenkinsCredential, let fields = identity.tags[JenkinsTag.plaintextFields] else { return [] }
-            return [Hit([
-                "credentials.xml on controller \(identity.account ?? "?") stores \(fields.split(separator: ",").joined(separator: ", ")) of "
-                    + "\(identity.tags[JenkinsTag.className] ?? "the credential") \(identity.name) unencrypted",
-                "Jenkins writes secret fields encrypted ({AQAAABAAAA…}); this value was not",
-            ])]
-        })
+            return [
+                Hit([
+                    "credentials.xml on controller \(identity.account ?? "?") stores \(fields.split(separator: ",").joined(separator: ", ")) of "
+                        + "\(identity.tags[JenkinsTag.className] ?? "the credential") \(identity.name) unencrypted",
+                    "Jenkins writes secret fields encrypted ({AQAAABAAAA…}); this value was not",
+                ])
+            ]
+        }
+    )
 }

@@ -37,12 +37,16 @@ extension Detectors {
         evaluate: { subject, _ in
             certificate(of: subject).compactMap { certificate in
                 guard let expires = certificate.expiresAt, expires < subject.now else { return nil }
-                return Hit([
-                    "expired \(Say.date(expires)), \(Say.days(expires.days(until: subject.now))) before \(Say.date(subject.now))",
-                    "still in \(place(of: subject.identity))",
-                ], credentialId: certificate.id)
+                return Hit(
+                    [
+                        "expired \(Say.date(expires)), \(Say.days(expires.days(until: subject.now))) before \(Say.date(subject.now))",
+                        "still in \(place(of: subject.identity))",
+                    ],
+                    credentialId: certificate.id
+                )
             }
-        })
+        }
+    )
 
     /// Severity low: nothing is exposed yet; the certificate needs renewing (with a new key) before it breaks whatever uses it.
     public static let x509Expiring = Detector(
@@ -58,12 +62,16 @@ extension Detectors {
                 guard let expires = certificate.expiresAt, expires >= subject.now else { return nil }
                 let days = subject.now.days(until: expires)
                 guard days <= X509Thresholds.expiryWarningDays else { return nil }
-                return Hit([
-                    "expires \(Say.date(expires)), in \(Say.days(days)) (reported from \(X509Thresholds.expiryWarningDays) days before)",
-                    "in \(place(of: subject.identity))",
-                ], credentialId: certificate.id)
+                return Hit(
+                    [
+                        "expires \(Say.date(expires)), in \(Say.days(days)) (reported from \(X509Thresholds.expiryWarningDays) days before)",
+                        "in \(place(of: subject.identity))",
+                    ],
+                    credentialId: certificate.id
+                )
             }
-        })
+        }
+    )
 
     /// Severity high: a 1024-bit RSA key can be factored by a well-funded attacker, after which anyone can
     /// authenticate as the certificate's subject; unlike a weak signature this needs no collision, only the key.
@@ -86,11 +94,17 @@ extension Detectors {
             default: return []
             }
             guard bits < minimum else { return [] }
-            return [Hit([
-                "\(algorithm) \(tags[X509Tag.curve] ?? "\(bits)-bit") key, below the \(minimum) bits NIST SP 800-57 accepts",
-                "subject \(tags[X509Tag.subject] ?? subject.identity.name)",
-            ], credentialId: certificate(of: subject).first?.id)]
-        })
+            return [
+                Hit(
+                    [
+                        "\(algorithm) \(tags[X509Tag.curve] ?? "\(bits)-bit") key, below the \(minimum) bits NIST SP 800-57 accepts",
+                        "subject \(tags[X509Tag.subject] ?? subject.identity.name)",
+                    ],
+                    credentialId: certificate(of: subject).first?.id
+                )
+            ]
+        }
+    )
 
     /// Severity medium: forging needs a chosen-prefix collision against the issuing CA (shown practical for
     /// SHA-1 in 2020 and for MD5 long before), harder than using a weak key, but then yields a certificate
@@ -106,11 +120,17 @@ extension Detectors {
         evaluate: { subject, _ in
             let tags = subject.identity.tags
             guard judgedHere(subject), tags[X509Tag.weakSignatureHash] == "true", tags[X509Tag.selfSigned] == nil else { return [] }
-            return [Hit([
-                "signed with \(tags[X509Tag.signatureAlgorithm] ?? "a broken hash") by \(tags[X509Tag.issuedBy] ?? tags[X509Tag.issuer] ?? "its issuer")",
-                "SHA-1 and MD5 collisions are practical (chosen-prefix SHA-1 collisions since 2020), so a certificate with the same signature can be forged",
-            ], credentialId: certificate(of: subject).first?.id)]
-        })
+            return [
+                Hit(
+                    [
+                        "signed with \(tags[X509Tag.signatureAlgorithm] ?? "a broken hash") by \(tags[X509Tag.issuedBy] ?? tags[X509Tag.issuer] ?? "its issuer")",
+                        "SHA-1 and MD5 collisions are practical (chosen-prefix SHA-1 collisions since 2020), so a certificate with the same signature can be forged",
+                    ],
+                    credentialId: certificate(of: subject).first?.id
+                )
+            ]
+        }
+    )
 
     /// OWASP NHI4 rather than NHI7: the weakness is how the certificate authenticates (no issuer vouches for
     /// it, nothing can revoke it, each server must pin it by hand), not how long it lives, which
@@ -128,12 +148,20 @@ extension Detectors {
         evaluate: { subject, _ in
             let identity = subject.identity
             guard identity.kind == .x509ClientCertificate, judgedHere(subject), let how = identity.tags[X509Tag.selfSigned] else { return [] }
-            return [Hit([
-                how == "verified" ? "self-signed: its own key verifies its signature" : "self-issued: issuer equals subject and the key ids agree",
-                "subject \(identity.tags[X509Tag.subject] ?? identity.name), extended key usage \(identity.tags[X509Tag.extendedKeyUsage] ?? "clientAuth")",
-                certificate(of: subject).first?.expiresAt.map { "valid until \(Say.date($0)) unless every server drops it first" } ?? "no expiry recorded",
-            ], credentialId: certificate(of: subject).first?.id)]
-        })
+            return [
+                Hit(
+                    [
+                        how == "verified"
+                            ? "self-signed: its own key verifies its signature" : "self-issued: issuer equals subject and the key ids agree",
+                        "subject \(identity.tags[X509Tag.subject] ?? identity.name), extended key usage \(identity.tags[X509Tag.extendedKeyUsage] ?? "clientAuth")",
+                        certificate(of: subject).first?.expiresAt.map { "valid until \(Say.date($0)) unless every server drops it first" }
+                            ?? "no expiry recorded",
+                    ],
+                    credentialId: certificate(of: subject).first?.id
+                )
+            ]
+        }
+    )
 
     /// Severity high: a copy of a production certificate (and so, in practice, of its key) in a
     /// non-production folder lets whoever reaches the weaker environment authenticate to production.
@@ -149,11 +177,17 @@ extension Detectors {
             let tags = subject.identity.tags
             guard judgedHere(subject), let environments = tags[X509Tag.environments]?.split(separator: ","), environments.count >= 2
             else { return [] }
-            return [Hit([
-                "the same certificate is in folders \(tags[X509Tag.folders]?.split(separator: ",").joined(separator: ", ") ?? "?")",
-                "they are the environments \(environments.joined(separator: ", ")): whoever holds the key in one authenticates in all",
-            ], credentialId: certificate(of: subject).first?.id)]
-        })
+            return [
+                Hit(
+                    [
+                        "the same certificate is in folders \(tags[X509Tag.folders]?.split(separator: ",").joined(separator: ", ") ?? "?")",
+                        "they are the environments \(environments.joined(separator: ", ")): whoever holds the key in one authenticates in all",
+                    ],
+                    credentialId: certificate(of: subject).first?.id
+                )
+            ]
+        }
+    )
 
     /// Severity medium: one certificate in several places of the same environment (or places whose names
     /// say no environment) means several workloads share one identity, so none can be told apart or revoked alone.
@@ -171,7 +205,8 @@ extension Detectors {
                 (tags[X509Tag.environments]?.split(separator: ",").count ?? 0) < 2
             else { return [] }
             return [Hit(["the same certificate is in folders \(folders.joined(separator: ", "))"], credentialId: certificate(of: subject).first?.id)]
-        })
+        }
+    )
 
     /// Severity medium (low when the key is encrypted): the folder is a place certificates are shared
     /// from; a private key kept in it travels wherever the folder is copied.
@@ -189,10 +224,13 @@ extension Detectors {
             guard subject.identity.provider == .x509 else { return [] }
             return subject.edgesOut.filter { $0.kind == .x509PrivateKeyBeside }.map { edge in
                 let encrypted = edge.conditions.contains("encrypted=true")
-                let state = encrypted ? "encrypted with a passphrase" : edge.conditions.contains("encrypted=false") ? "not encrypted" : "of unknown protection"
+                let state =
+                    encrypted
+                    ? "encrypted with a passphrase" : edge.conditions.contains("encrypted=false") ? "not encrypted" : "of unknown protection"
                 return Hit([edge.reason, "the key is \(state)"], credentialId: certificate(of: subject).first?.id, severity: encrypted ? .low : nil)
             }
-        })
+        }
+    )
 
     /// The certificate credential of an X.509 identity, when this copy of it is the one judged.
     static func certificate(of subject: Subject) -> [Credential] {
@@ -208,7 +246,9 @@ extension Detectors {
     static func judgedHere(_ subject: Subject) -> Bool {
         let identity = subject.identity
         guard identity.provider == .x509 else { return false }
-        guard let first = identity.tags[X509Tag.folders]?.split(separator: ",").map(String.init).min(), let folder = identity.account else { return true }
+        guard let first = identity.tags[X509Tag.folders]?.split(separator: ",").map(String.init).min(), let folder = identity.account else {
+            return true
+        }
         return folder == first
     }
 

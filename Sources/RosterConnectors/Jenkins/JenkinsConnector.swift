@@ -45,7 +45,8 @@ public struct JenkinsConnector: Connector {
     /// - Throws: ``ConnectorError`` for a named file that is missing, unreadable or not a credentials.xml.
     public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
         try Discovery.search(
-            paths, candidate: { $0.hasSuffix(".xml") },
+            paths,
+            candidate: { $0.hasSuffix(".xml") },
             named: { path in
                 let file = try SourceFile.read(path)
                 try Self.checkNamed(file)
@@ -63,7 +64,8 @@ public struct JenkinsConnector: Connector {
                     return .skip("not a Jenkins credentials.xml" + (prolog.root.map { " (its root element is <\($0.prefix(80))>)" } ?? ""))
                 }
                 return .file(InputFile(path: path, controller: Self.controller(of: path)))
-            })
+            }
+        )
     }
 
     /// The controller a file belongs to: the name of the folder holding it.
@@ -82,12 +84,15 @@ public struct JenkinsConnector: Connector {
             throw ConnectorError(.unrecognised, "not XML; expected \(reads)", file: file.path)
         }
         guard root == JenkinsCredentialsFile.rootElement else {
-            let jenkins = ["hudson", "jenkins.", "com.cloudbees.", "org.jenkinsci.", "flow-definition", "project", "user"].contains { root.hasPrefix($0) }
+            let jenkins = ["hudson", "jenkins.", "com.cloudbees.", "org.jenkinsci.", "flow-definition", "project", "user"].contains {
+                root.hasPrefix($0)
+            }
             throw ConnectorError(
                 jenkins ? .wrongKind : .unrecognised,
                 "\(jenkins ? "a Jenkins XML file" : "an XML file") whose root element is <\(root.prefix(80))>, not Jenkins' credentials.xml "
                     + "(<\(JenkinsCredentialsFile.rootElement)>)",
-                file: file.path)
+                file: file.path
+            )
         }
     }
 
@@ -123,7 +128,9 @@ public struct JenkinsConnector: Connector {
                 done += 1
             }
             if inputs.count > 1 {
-                warnings.append("jenkins:\(controller): \(inputs.count) credentials.xml files are in folders named \(controller); read as one controller")
+                warnings.append(
+                    "jenkins:\(controller): \(inputs.count) credentials.xml files are in folders named \(controller); read as one controller"
+                )
             }
             let observedAt = observationTime(of: inputs, controller: controller, warnings: &warnings)
             var mapper = JenkinsMapper(controller: controller, observedAt: observedAt)
@@ -141,7 +148,8 @@ public struct JenkinsConnector: Connector {
         guard let modified = inputs.compactMap({ Self.modified($0.path) }).max() else { return Date() }
         warnings.append(
             "jenkins:\(controller): observation time \(JenkinsConnector.iso(modified)) taken from the files' modification time "
-                + "(credentials.xml holds no timestamp); pass --as-of to override")
+                + "(credentials.xml holds no timestamp); pass --as-of to override"
+        )
         return modified
     }
 

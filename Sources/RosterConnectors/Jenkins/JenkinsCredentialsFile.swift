@@ -45,7 +45,7 @@ struct JenkinsStoredCredential: Sendable {
     var secrets: [JenkinsSecretField]
 
     /// The class's last name component: `UsernamePasswordCredentialsImpl`.
-    var shortClassName: String { className.split(separator: ".").last.map(String.init) ?? className }
+    var shortClassName: String { className.lastIndex(of: ".").map { String(className[className.index(after: $0)...]) } ?? className }
 
     /// A field's value when present and not blank.
     subscript(_ path: String) -> String? {
@@ -98,20 +98,27 @@ extension JenkinsCredentialsFile {
                 .malformed,
                 "the file declares a DOCTYPE, which Jenkins never writes; Roster does not expand XML entities (they can "
                     + "make a small file expand to gigabytes or read other files), so it refuses the file",
-                file: file.path, location: place)
+                file: file.path,
+                location: place
+            )
         }
         guard prolog.root == rootElement else {
             throw ConnectorError(
-                .unrecognised, "not a Jenkins credentials.xml: the root element is <\(prolog.root?.prefix(80) ?? "?")>, not <\(rootElement)>",
-                file: file.path)
+                .unrecognised,
+                "not a Jenkins credentials.xml: the root element is <\(prolog.root?.prefix(80) ?? "?")>, not <\(rootElement)>",
+                file: file.path
+            )
         }
         if let declaration = prolog.declaration, file.encoding == .utf8 || file.encoding == .utf8BOM {
             // The text is UTF-8 (SourceFile transcodes UTF-16, whose declaration then no longer applies); anything else declared is refused.
             let text = String(decoding: file.data[declaration], as: UTF8.self)
             if let encoding = Self.pseudoAttribute("encoding", in: text), !["utf-8", "utf8"].contains(encoding.lowercased()) {
                 throw ConnectorError(
-                    .malformed, "the file declares encoding \(encoding.prefix(40)); Jenkins writes credentials.xml in UTF-8, save it as UTF-8",
-                    file: file.path, location: "line 1, column 1")
+                    .malformed,
+                    "the file declares encoding \(encoding.prefix(40)); Jenkins writes credentials.xml in UTF-8, save it as UTF-8",
+                    file: file.path,
+                    location: "line 1, column 1"
+                )
             }
         }
         let document: StrictXML
@@ -135,17 +142,56 @@ extension JenkinsCredentialsFile {
 
     /// Whether a secret value is stored encrypted, and how.
     static func state(of raw: String, field: String) -> JenkinsSecretState {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if value.isEmpty { return .empty }
-        if value.hasPrefix("${"), value.hasSuffix("}"), !value.dropFirst(2).contains("{") { return .placeholder }
-        if value.hasPrefix("{"), value.hasSuffix("}"), let inner = Data(base64Encoded: String(value.dropFirst().dropLast())), inner.count >= 16 {
+        var raw = raw
+        return raw.withUTF8 { state(ofBytes: UnsafeRawBufferPointer($0), field: field) }
+    }
+
+    /// Whether a secret value, as the bytes written in the file, is stored encrypted, and how; nothing is copied.
+    static func state(ofBytes raw: UnsafeRawBufferPointer, field: String) -> JenkinsSecretState {
+        var start = 0
+        var end = raw.count
+        while start < end && isSpace(raw[start]) { start += 1 }
+        while end > start && isSpace(raw[end - 1]) { end -= 1 }
+        if start == end { return .empty }
+        let value = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+        let open = UInt8(ascii: "{")
+        let close = UInt8(ascii: "}")
+        if value.count > 3, value[0] == UInt8(ascii: "$"), value[1] == open, value[value.count - 1] == close,
+            !value[2..<(value.count - 1)].contains(open)
+        {
+            return .placeholder
+        }
+        if value.count > 2, value[0] == open, value[value.count - 1] == close,
+            let decoded = base64Length(UnsafeRawBufferPointer(rebasing: value[1..<(value.count - 1)])), decoded >= 16
+        {
             return .encrypted
         }
         // hudson.util.Secret's legacy form: bare base64 of AES blocks (ciphertext of the value and a magic suffix).
-        if !bytesFieldNames.contains(field), let legacy = Data(base64Encoded: value), legacy.count >= 16, legacy.count % 16 == 0 {
+        if !bytesFieldNames.contains(field), let decoded = base64Length(value), decoded >= 16, decoded % 16 == 0 {
             return .encrypted
         }
         return .plaintext
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+
+    /// The number of bytes `text` decodes to when it is canonical base64 (padded, no whitespace), else nil.
+    static func base64Length(_ text: UnsafeRawBufferPointer) -> Int? {
+        guard !text.isEmpty, text.count % 4 == 0 else { return nil }
+        var padding = 0
+        for (index, byte) in text.enumerated() {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "+"), UInt8(ascii: "/"):
+                if padding > 0 { return nil }
+            case UInt8(ascii: "="):
+                guard index >= text.count - 2 else { return nil }
+                padding += 1
+            default:
+                return nil
+            }
+        }
+        return text.count / 4 * 3 - padding
     }
 }
 
@@ -172,14 +218,24 @@ private struct ElementReader {
             guard let domain = parts.first, document.hasName(domain, "com.cloudbees.plugins.credentials.domains.Domain") else {
                 throw shape("expected each <entry> to start with a <\(JenkinsCredentialsFile.domainElement)>", at: place)
             }
-            guard parts.count <= 2 else { throw shape("expected a domain and one list of credentials in <entry>, found \(parts.count) elements", at: place) }
-            let name = try text(of: document.children(of: domain).first { document.hasName($0, "name") }, at: place + "/\(JenkinsCredentialsFile.domainElement)/name")
+            guard parts.count <= 2 else {
+                throw shape("expected a domain and one list of credentials in <entry>, found \(parts.count) elements", at: place)
+            }
+            let name = try text(
+                of: document.children(of: domain).first { document.hasName($0, "name") },
+                at: place + "/\(JenkinsCredentialsFile.domainElement)/name"
+            )
             guard let list = parts.dropFirst().first else { continue }
             let listName = document.name(of: list)
             for (index, element) in document.children(of: list).enumerated() {
                 var credential = JenkinsStoredCredential(
-                    className: document.name(of: element), plugin: document.attribute("plugin", of: element),
-                    domain: name.flatMap { $0.isEmpty ? nil : $0 }, place: "", fields: [:], secrets: [])
+                    className: document.name(of: element),
+                    plugin: document.attribute("plugin", of: element),
+                    domain: name.flatMap { $0.isEmpty ? nil : $0 },
+                    place: "",
+                    fields: [:],
+                    secrets: []
+                )
                 credential.place = "\(place)/\(listName)/\(credential.className)[\(index + 1)]"
                 try collect(element, prefix: "", into: &credential)
                 file.credentials.append(credential)
@@ -200,8 +256,11 @@ private struct ElementReader {
                 continue
             }
             if isSecretName {
-                // A secret is judged from its own text, never kept; a redaction marker (`<secret-redacted/>`) leaves none.
-                credential.secrets.append(JenkinsSecretField(path: path, state: JenkinsCredentialsFile.state(of: document.text(of: child), field: childName)))
+                // A secret is judged from its bytes in the file, never copied or kept; a redaction marker (`<secret-redacted/>`) leaves none.
+                let state =
+                    document.withLeafBytes(of: child) { JenkinsCredentialsFile.state(ofBytes: $0, field: childName) }
+                    ?? JenkinsCredentialsFile.state(of: document.text(of: child), field: childName)
+                credential.secrets.append(JenkinsSecretField(path: path, state: state))
                 continue
             }
             let value = try text(of: child, at: "\(credential.place)/\(path)") ?? ""
@@ -224,9 +283,11 @@ private struct ElementReader {
                 .tooLarge,
                 "<\(document.name(of: element).prefix(80))> is \(size) bytes long, over Roster's limit of "
                     + "\(JenkinsSecretLimits.text) for a field such as an id or a description; the file looks damaged or hand-made",
-                file: path, location: place)
+                file: path,
+                location: place
+            )
         }
-        return document.text(of: element).trimmingCharacters(in: .whitespacesAndNewlines)
+        return document.text(of: element).trimmingXMLSpace
     }
 
     private func shape(_ message: String, at place: String) -> ConnectorError {
@@ -238,3 +299,14 @@ private enum JenkinsSecretLimits {
     static let text = JSONSyntax.bytesText(JenkinsCredentialsFile.fieldLimit)
 }
 
+extension String {
+    /// The string without leading and trailing XML whitespace (space, tab, CR, LF); the same string when there is none.
+    var trimmingXMLSpace: String {
+        let bytes = utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        guard let first = bytes.first, let last = bytes.last, isSpace(first) || isSpace(last) else { return self }
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let end = bytes.lastIndex(where: { !isSpace($0) })!
+        return String(self[start...end])
+    }
+}

@@ -33,8 +33,15 @@ struct JenkinsMapper {
         if let plugin = file.plugin { attributes["credentialsPlugin"] = plugin }
         if !estate.resources.contains(where: { $0.id == "jenkins:\(controller)" }) {
             estate.resources.append(
-                Resource(id: "jenkins:\(controller)", provider: .jenkins, type: "jenkins.controller", name: controller, account: controller,
-                         attributes: attributes))
+                Resource(
+                    id: "jenkins:\(controller)",
+                    provider: .jenkins,
+                    type: "jenkins.controller",
+                    name: controller,
+                    account: controller,
+                    attributes: attributes
+                )
+            )
         }
         for stored in file.credentials { try add(stored, path: path) }
     }
@@ -43,8 +50,12 @@ struct JenkinsMapper {
 
     private mutating func add(_ stored: JenkinsStoredCredential, path: String) throws {
         guard let credentialId = stored["id"] else {
-            throw ConnectorError(.wrongShape, "the \(stored.shortClassName) has no <id>; every credential Jenkins stores carries one", file: path,
-                                 location: stored.place)
+            throw ConnectorError(
+                .wrongShape,
+                "the \(stored.shortClassName) has no <id>; every credential Jenkins stores carries one",
+                file: path,
+                location: stored.place
+            )
         }
         let domain = stored.domain ?? "_"
         let id = "jenkins:\(controller)/system/\(domain)/\(credentialId)"
@@ -53,16 +64,26 @@ struct JenkinsMapper {
                 .inconsistent,
                 "the credential id \"\(credentialId.prefix(120))\" appears twice in domain \(stored.domain ?? "(global)") (first at \(first)); "
                     + "Jenkins keeps ids unique within a domain, so the file was edited by hand",
-                file: path, location: stored.place)
+                file: path,
+                location: stored.place
+            )
         }
         seen[id] = "\(path): \(stored.place)"
         let scope = stored["scope"] ?? "GLOBAL"
         let kind = JenkinsCredentialClass(stored.shortClassName)
         var identity = Identity(
-            id: id, provider: .jenkins, kind: .jenkinsCredential, name: credentialId, nativeId: credentialId, account: controller,
-            path: "system/\(domain)", environment: EnvironmentName.guess([credentialId, stored.domain, controller]),
-            owner: Self.owner(in: stored["description"]), nature: .machine,
-            natureReason: "\(kind.title) stored on Jenkins controller \(controller), \(Self.scopeMeaning(scope))")
+            id: id,
+            provider: .jenkins,
+            kind: .jenkinsCredential,
+            name: credentialId,
+            nativeId: credentialId,
+            account: controller,
+            path: "system/\(domain)",
+            environment: EnvironmentName.guess([credentialId, stored.domain, controller]),
+            owner: Self.owner(in: stored["description"]),
+            nature: .machine,
+            natureReason: "\(kind.title) stored on Jenkins controller \(controller), \(Self.scopeMeaning(scope))"
+        )
         identity.tags = tags(of: stored, scope: scope)
         estate.identities.append(identity)
         if let credential = credential(of: stored, kind: kind, identityId: id) { estate.credentials.append(credential) }
@@ -78,7 +99,7 @@ struct JenkinsMapper {
         if let fileName = stored["fileName"] { tags[JenkinsTag.fileName] = fileName }
         if let role = stored["iamRoleArn"] { tags[JenkinsTag.awsRoleArn] = role }
         if let source = stored["privateKeySource/@class"] ?? stored["keyStoreSource/@class"] {
-            tags[JenkinsTag.keySource] = String(source.split(separator: "$").last ?? Substring(source))
+            tags[JenkinsTag.keySource] = source.lastIndex(of: "$").map { String(source[source.index(after: $0)...]) } ?? source
         }
         let plaintext = stored.secrets.filter { $0.state == .plaintext }.map(\.path)
         if !plaintext.isEmpty { tags[JenkinsTag.plaintextFields] = plaintext.joined(separator: ",") }
@@ -93,9 +114,12 @@ struct JenkinsMapper {
             guard let accessKey = stored["accessKey"] else { return nil }
             let linkable = AccessKeyId.isValid(accessKey)
             return Credential(
-                id: identityId + "#aws-access-key", identityId: identityId, kind: .jenkinsAWSAccessKey,
+                id: identityId + "#aws-access-key",
+                identityId: identityId,
+                kind: .jenkinsAWSAccessKey,
                 fingerprint: linkable ? CredentialFingerprint(.awsAccessKeyId, of: accessKey).description : nil,
-                preview: linkable ? CredentialFingerprint.preview(accessKey) : nil)
+                preview: linkable ? CredentialFingerprint.preview(accessKey) : nil
+            )
         case .other where held.isEmpty:
             return nil
         default:
@@ -111,12 +135,20 @@ struct JenkinsMapper {
         if let accessKey = stored["accessKey"] {
             if AccessKeyId.isValid(accessKey) {
                 source = "source=aws:accessKey:\(accessKey)"
-                estate.edges.append(Edge(
-                    from: identityId, to: "aws:accessKey:\(accessKey)", kind: .holdsCredentialOf, rule: "jenkins.import",
-                    reason: "\(file) of Jenkins controller \(controller) stores AWS access key \(CredentialFingerprint.preview(accessKey)) "
-                        + "in credential \(credentialId) (AWSCredentialsImpl accessKey)"))
+                estate.edges.append(
+                    Edge(
+                        from: identityId,
+                        to: "aws:accessKey:\(accessKey)",
+                        kind: .holdsCredentialOf,
+                        rule: "jenkins.import",
+                        reason: "\(file) of Jenkins controller \(controller) stores AWS access key \(CredentialFingerprint.preview(accessKey)) "
+                            + "in credential \(credentialId) (AWSCredentialsImpl accessKey)"
+                    )
+                )
             } else {
-                warnings.append("\(path): credential \(credentialId) has an accessKey that is not an AWS access key id; it cannot be matched to an IAM user")
+                warnings.append(
+                    "\(path): credential \(credentialId) has an accessKey that is not an AWS access key id; it cannot be matched to an IAM user"
+                )
             }
         }
         guard let role = stored["iamRoleArn"] else { return }
@@ -127,11 +159,19 @@ struct JenkinsMapper {
         var conditions = [source]
         if let serial = stored["iamMfaSerialNumber"] { conditions.append("mfaSerial=\(serial)") }
         if let externalId = stored["iamExternalId"] { conditions.append("externalId=\(externalId)") }
-        let how = source == "source=controller" ? "with the controller's own AWS credentials (instance profile or default chain)" : "with its access key"
-        estate.edges.append(Edge(
-            from: identityId, to: role, kind: .canAssume, rule: "jenkins.import",
-            reason: "credential \(credentialId) in \(file) of Jenkins controller \(controller) assumes this role \(how) (AWSCredentialsImpl iamRoleArn)",
-            conditions: conditions))
+        let how =
+            source == "source=controller" ? "with the controller's own AWS credentials (instance profile or default chain)" : "with its access key"
+        estate.edges.append(
+            Edge(
+                from: identityId,
+                to: role,
+                kind: .canAssume,
+                rule: "jenkins.import",
+                reason:
+                    "credential \(credentialId) in \(file) of Jenkins controller \(controller) assumes this role \(how) (AWSCredentialsImpl iamRoleArn)",
+                conditions: conditions
+            )
+        )
     }
 
     /// What a scope means, after "stored on Jenkins controller X, ".
@@ -146,13 +186,25 @@ struct JenkinsMapper {
     /// The owner a description names (`owner: payments-team`, `owner=alice@acme.io`), since Jenkins credentials have no owner field.
     static func owner(in description: String?) -> String? {
         guard let description else { return nil }
-        var rest = Substring(description)
-        while let range = rest.range(of: "owner", options: .caseInsensitive) {
-            rest = rest[range.upperBound...]
-            let separator = rest.drop { $0 == " " }
-            guard let mark = separator.first, mark == ":" || mark == "=" else { continue }
-            let value = separator.dropFirst().drop { $0 == " " }.prefix { !$0.isWhitespace && !",;()[]".contains($0) }
-            if !value.isEmpty { return String(value) }
+        let bytes = Array(description.utf8)
+        let word = Array("owner".utf8)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        var i = 0
+        while i + word.count <= bytes.count {
+            // ASCII case-insensitive match of "owner" (| 0x20 lower-cases letters).
+            guard (0..<word.count).allSatisfy({ bytes[i + $0] | 0x20 == word[$0] }) else {
+                i += 1
+                continue
+            }
+            var j = i + word.count
+            while j < bytes.count && isSpace(bytes[j]) { j += 1 }
+            i += word.count
+            guard j < bytes.count, bytes[j] == UInt8(ascii: ":") || bytes[j] == UInt8(ascii: "=") else { continue }
+            j += 1
+            while j < bytes.count && isSpace(bytes[j]) { j += 1 }
+            let start = j
+            while j < bytes.count, bytes[j] > 0x20, !Array(",;()[]".utf8).contains(bytes[j]) { j += 1 }
+            if j > start { return String(decoding: bytes[start..<j], as: UTF8.self) }
         }
         return nil
     }

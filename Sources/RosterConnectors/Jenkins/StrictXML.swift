@@ -107,6 +107,13 @@ struct StrictXML {
         return item.needsDecoding ? decode(item.content) : string(item.content)
     }
 
+    /// Calls `body` with a leaf node's content bytes as written, when they need no decoding; nil otherwise.
+    func withLeafBytes<Result>(of node: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+        let item = nodes[node]
+        guard !item.hasChildren, !item.needsDecoding else { return nil }
+        return data.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[item.content])) }
+    }
+
     /// `line L, column C` of a byte offset, columns counted in characters.
     static func location(of offset: Int, in data: Data) -> String {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -327,7 +334,9 @@ private struct Reader {
                 i += 1
                 skipSpace()
                 let quote = byte(i)
-                guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { throw Problem(message: "expected a quoted attribute value", offset: i) }
+                guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
+                    throw Problem(message: "expected a quoted attribute value", offset: i)
+                }
                 i += 1
                 let valueStart = i
                 var decode = false
@@ -342,7 +351,8 @@ private struct Reader {
                 }
                 guard i < count else { throw Problem(message: "the file ends inside an attribute value begun here", offset: valueStart - 1) }
                 let nameBytes = UnsafeBufferPointer(start: bytes + attributeName.lowerBound, count: attributeName.count)
-                for earlier in attributes[attributeStart...] where earlier.name.count == attributeName.count
+                for earlier in attributes[attributeStart...]
+                where earlier.name.count == attributeName.count
                     && memcmp(bytes + earlier.name.lowerBound, nameBytes.baseAddress!, attributeName.count) == 0
                 {
                     throw Problem(message: "the same attribute appears twice in one element", offset: attributeName.lowerBound)
@@ -354,7 +364,11 @@ private struct Reader {
             let parentIndex = open.last ?? parent
             nodes.append(StrictXML.Node(name: name, parent: parentIndex, content: i..<i, attributes: attributeStart..<attributes.count))
             if parentIndex >= 0 {
-                if nodes[parentIndex].lastChild >= 0 { nodes[nodes[parentIndex].lastChild].nextSibling = index } else { nodes[parentIndex].firstChild = index }
+                if nodes[parentIndex].lastChild >= 0 {
+                    nodes[nodes[parentIndex].lastChild].nextSibling = index
+                } else {
+                    nodes[parentIndex].firstChild = index
+                }
                 nodes[parentIndex].lastChild = index
                 nodes[parentIndex].hasChildren = true
             }
@@ -409,14 +423,17 @@ private struct Reader {
                 if decode { nodes[current].needsDecoding = true }
                 if child { break }
                 guard i < count else {
-                    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count), as: UTF8.self) }
+                    func text(_ range: Range<Int>) -> String {
+                        String(decoding: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count), as: UTF8.self)
+                    }
                     let innermost = text(nodes[current].name).prefix(80)
                     let outermost = text(nodes[open[0]].name).prefix(80)
                     throw Problem(
                         message: open.count == 1
                             ? "the file ends before </\(outermost)>: it looks cut off"
                             : "the file ends inside <\(innermost)>, before </\(outermost)> and \(open.count - 1) other closing tags: it looks cut off",
-                        offset: count)
+                        offset: count
+                    )
                 }
                 // An end tag: it must close the innermost open element.
                 let endStart = i

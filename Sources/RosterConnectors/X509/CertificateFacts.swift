@@ -1,23 +1,28 @@
 import Crypto
 import Foundation
-import SwiftASN1
-import X509
 
 /// What Roster reads from one certificate: names, validity, key, signature algorithm and the
 /// extensions that say what the certificate is for.
 ///
-/// The certificate structure is read with SwiftASN1 and its names and extensions with
-/// swift-certificates' own types (`DistinguishedName`, `Certificate.Extensions`). Whole-certificate
-/// parsing (`Certificate(derEncoded:)`) is used only to verify a self-signature, because it
-/// refuses what Roster must still report: swift-crypto rejects RSA keys under 2048 bits, and
-/// DSA keys or uncommon curves, which are exactly the weak certificates worth finding.
-struct CertificateFacts: Sendable {
+/// Read field by field (RFC 5280) with ``DERCursor``, not with swift-certificates' `Certificate`:
+/// that type refuses what Roster must still report (swift-crypto rejects RSA keys under 2048 bits,
+/// DSA keys and uncommon curves, exactly the weak certificates worth finding), and importing the
+/// X509 module into RosterConnectors breaks its release (whole-module) build under
+/// `MemberImportVisibility`, `stat` then resolving to CoreFoundation in files that import Glibc.
+/// (SwiftASN1's node tree was the first choice; a plain cursor over the bytes reads twice as fast.)
+/// A self-signature is verified with swift-crypto for EC (P-256/384/521) and Ed25519 keys; an RSA
+/// one, which swift-crypto's public API cannot check, counts as self-signed when issuer equals
+/// subject and the key identifiers agree.
+///
+/// A class, filled in while one certificate is read and never changed after: a folder of tens of
+/// thousands of certificates passes them between dictionaries and the mapper without copying.
+final class CertificateFacts: @unchecked Sendable {
     var sha256: String
     var version: Int
     /// The serial number, lowercase hex without separators.
     var serial: String
-    var subject: DistinguishedName
-    var issuer: DistinguishedName
+    var subject: DistinguishedNameFacts
+    var issuer: DistinguishedNameFacts
     var notBefore: Date
     var notAfter: Date
     var key: PublicKeyFacts
@@ -31,8 +36,35 @@ struct CertificateFacts: Sendable {
     var authorityKeyId: [UInt8]?
     /// Whether the certificate is self-signed: `.verified` when its signature checks out with its own
     /// key, `.keyIdsMatch` when issuer equals subject and the key ids agree but the signature could
-    /// not be checked, nil when it is not self-issued.
+    /// not be checked (RSA, DSA), nil when it is not self-issued or its own key does not verify it.
     var selfSigned: SelfSigned?
+    /// The public key's bytes (the SubjectPublicKeyInfo BIT STRING), kept to verify a self-signature.
+    var keyBytes: [UInt8] = []
+
+    init(
+        sha256: String,
+        version: Int,
+        serial: String,
+        subject: DistinguishedNameFacts,
+        issuer: DistinguishedNameFacts,
+        notBefore: Date,
+        notAfter: Date,
+        key: PublicKeyFacts,
+        signatureAlgorithm: SignatureAlgorithmName
+    ) {
+        self.sha256 = sha256
+        self.version = version
+        self.serial = serial
+        self.subject = subject
+        self.issuer = issuer
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.key = key
+        self.signatureAlgorithm = signatureAlgorithm
+        self.isCA = false
+        self.extendedKeyUsage = []
+        self.subjectAlternativeNames = []
+    }
 
     enum SelfSigned: String, Sendable {
         case verified
@@ -42,23 +74,7 @@ struct CertificateFacts: Sendable {
     var hasClientAuth: Bool { extendedKeyUsage.contains("clientAuth") }
     var hasServerAuth: Bool { extendedKeyUsage.contains("serverAuth") }
 
-    /// The subject's first value of an attribute type (`CN`, `OU`), unescaped.
-    func subjectValue(_ type: ASN1ObjectIdentifier) -> String? {
-        for rdn in subject {
-            for attribute in rdn where attribute.type == type {
-                return String(attribute.value) ?? String(describing: attribute.value)
-            }
-        }
-        return nil
-    }
-
-    var commonName: String? { subjectValue(.RDNAttributeType.commonName) }
-    var issuerCommonName: String? {
-        for rdn in issuer {
-            for attribute in rdn where attribute.type == .RDNAttributeType.commonName { return String(attribute.value) }
-        }
-        return nil
-    }
+    var commonName: String? { subject.value(DistinguishedNameFacts.commonName) }
 }
 
 /// A public key's algorithm and strength.
@@ -87,157 +103,213 @@ struct SignatureAlgorithmName: Sendable, Equatable {
 extension CertificateFacts {
     /// Reads a DER-encoded certificate.
     ///
-    /// - Throws: a description of what is wrong, for the caller to place in a ``ConnectorError``.
+    /// - Throws: ``DERError`` saying what is wrong, for the caller to place in a ``ConnectorError``.
     static func read(der: [UInt8]) throws -> CertificateFacts {
-        let root = try DER.parse(der)
-        var facts: CertificateFacts?
-        try DER.sequence(root, identifier: .sequence) { nodes in
-            guard let tbs = nodes.next(), let algorithm = nodes.next(), let signature = nodes.next() else {
-                throw ASN1Error.invalidASN1Object(reason: "a certificate has three parts: the signed body, the algorithm and the signature")
+        try der.withUnsafeBufferPointer { bytes in
+            var top = DERCursor(bytes, range: 0..<bytes.count)
+            let certificate = try top.expect(DERElement.sequence, "the certificate")
+            try top.finish("the certificate")
+            var parts = try top.children(of: certificate)
+            let tbs = try parts.expect(DERElement.sequence, "the signed body")
+            let algorithm = try parts.expect(DERElement.sequence, "the signature algorithm")
+            let signature = try parts.expect(DERElement.bitString, "the signature")
+            try parts.finish("the signature")
+            var algorithmParts = try parts.children(of: algorithm)
+            let signatureOID = try parts.oid(try algorithmParts.expect(DERElement.objectIdentifier, "the signature algorithm's identifier"))
+            let facts = try body(try parts.children(of: tbs), sha256: Self.hex(SHA256.hash(data: bytes)), signature: signatureOID)
+            if facts.subject == facts.issuer {
+                let signed = UnsafeBufferPointer(rebasing: bytes[tbs.start..<tbs.end])
+                facts.selfSigned = selfSignature(facts, signed: signed, signature: try parts.bitString(signature), algorithm: signatureOID)
             }
-            _ = signature
-            let signatureOID = try DER.sequence(algorithm, identifier: .sequence) { parts in
-                let oid = try ASN1ObjectIdentifier(derEncoded: &parts)
-                while parts.next() != nil {}
-                return oid
-            }
-            facts = try body(tbs, sha256: Self.hex(SHA256.hash(data: der)), signature: signatureOID)
-        }
-        guard var facts else { throw ASN1Error.invalidASN1Object(reason: "no certificate body") }
-        if facts.subject == facts.issuer { facts.selfSigned = selfSignature(of: der, facts: facts) }
-        return facts
-    }
-
-    private static func body(_ node: ASN1Node, sha256: String, signature: ASN1ObjectIdentifier) throws -> CertificateFacts {
-        try DER.sequence(node, identifier: .sequence) { nodes in
-            let version = try DER.optionalExplicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) { try Int(derEncoded: $0) } ?? 0
-            let serial = try ArraySlice<UInt8>(derEncoded: &nodes)
-            _ = nodes.next()  // the signature algorithm again, inside the signed body
-            let issuer = try DistinguishedName(derEncoded: &nodes)
-            guard let validity = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no validity") }
-            let (notBefore, notAfter) = try DER.sequence(validity, identifier: .sequence) { times in
-                (try time(times.next()), try time(times.next()))
-            }
-            let subject = try DistinguishedName(derEncoded: &nodes)
-            guard let spki = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no subject public key info") }
-            let key = try publicKey(spki)
-            var extensions = Certificate.Extensions()
-            while let node = nodes.next() {
-                // [1] and [2] are the v2 unique ids, not used; [3] holds the extensions.
-                guard node.identifier == ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific) else { continue }
-                let list = try DER.explicitlyTagged(node, tagNumber: 3, tagClass: .contextSpecific) { inner in
-                    try DER.sequence(of: Certificate.Extension.self, identifier: .sequence, rootNode: inner)
-                }
-                extensions = try Certificate.Extensions(list)
-            }
-            var facts = CertificateFacts(
-                sha256: sha256, version: version + 1, serial: serial.contains { $0 != 0 } ? hex(serial.drop { $0 == 0 }) : "0", subject: subject, issuer: issuer, notBefore: notBefore,
-                notAfter: notAfter, key: key, signatureAlgorithm: signatureName(signature), isCA: false, extendedKeyUsage: [],
-                subjectAlternativeNames: [], selfSigned: nil)
-            try facts.read(extensions)
             return facts
         }
     }
 
-    private mutating func read(_ extensions: Certificate.Extensions) throws {
-        if case .isCertificateAuthority = try extensions.basicConstraints { isCA = true }
+    private static func body(_ tbs: DERCursor, sha256: String, signature: String) throws -> CertificateFacts {
+        var fields = tbs
+        var version = 0
+        if fields.peekTag == 0xA0 {
+            var explicit = try fields.children(of: try fields.next()!)
+            version = try explicit.smallInteger(try explicit.expect(DERElement.integer, "the version"))
+        }
+        let serial = try fields.expect(DERElement.integer, "the serial number")
+        _ = try fields.expect(DERElement.sequence, "the signature algorithm")  // again, inside the signed body
+        let issuer = try DistinguishedNameFacts(try fields.expect(DERElement.sequence, "the issuer"), in: fields)
+        var validity = try fields.children(of: try fields.expect(DERElement.sequence, "the validity"))
+        guard let from = try validity.next(), let until = try validity.next() else { throw DERError("the validity needs two dates") }
+        let notBefore = Date(timeIntervalSince1970: try validity.time(from))
+        let notAfter = Date(timeIntervalSince1970: try validity.time(until))
+        let subject = try DistinguishedNameFacts(try fields.expect(DERElement.sequence, "the subject"), in: fields)
+        let (key, keyBytes) = try publicKey(try fields.expect(DERElement.sequence, "the subject public key info"), in: fields)
+        let serialBytes = fields.slice(serial)
+        let facts = CertificateFacts(
+            sha256: sha256,
+            version: version + 1,
+            serial: serialBytes.contains { $0 != 0 } ? hex(serialBytes.drop { $0 == 0 }) : "0",
+            subject: subject,
+            issuer: issuer,
+            notBefore: notBefore,
+            notAfter: notAfter,
+            key: key,
+            signatureAlgorithm: signatureName(signature)
+        )
+        // Only a self-issued certificate's key is needed again, to check its own signature.
+        if subject == issuer { facts.keyBytes = keyBytes }
+        while let field = try fields.next() {
+            // [1] and [2] are the v2 unique ids, not used; [3] holds the extensions.
+            guard field.tag == 0xA3 else { continue }
+            var explicit = try fields.children(of: field)
+            var extensions = try explicit.children(of: try explicit.expect(DERElement.sequence, "the extensions"))
+            while let item = try extensions.next() { try facts.read(extension: item, in: extensions) }
+        }
         // OpenSSL treats a self-issued version 1 certificate (no extensions at all) as a CA; so does Roster.
-        if version == 1 && subject == issuer { isCA = true }
-        extendedKeyUsage = try extensions.extendedKeyUsage.map { $0.map { String(describing: $0) } } ?? []
-        subjectAlternativeNames = try extensions.subjectAlternativeNames.map { names in
-            names.map { name -> String in
-                switch name {
-                case .dnsName(let dns): "DNS:\(dns)"
-                case .rfc822Name(let email): "email:\(email)"
-                case .uniformResourceIdentifier(let uri): "URI:\(uri)"
-                case .ipAddress(let octets): "IP:\(Self.ipAddress(Array(octets.bytes)))"
-                default: String(describing: name)
-                }
-            }
-        } ?? []
-        subjectKeyId = try extensions.subjectKeyIdentifier.map { Array($0.keyIdentifier) }
-        authorityKeyId = try extensions.authorityKeyIdentifier?.keyIdentifier.map { Array($0) }
+        if facts.version == 1 && facts.subject == facts.issuer { facts.isCA = true }
+        return facts
     }
 
-    /// Whether a self-issued certificate's signature verifies with its own key; when swift-certificates
-    /// cannot check it (a key it refuses), matching key ids are taken as self-signed.
-    private static func selfSignature(of der: [UInt8], facts: CertificateFacts) -> SelfSigned? {
-        if let certificate = try? Certificate(derEncoded: der) {
-            return certificate.publicKey.isValidSignature(certificate.signature, for: certificate) ? .verified : nil
+    /// Reads one extension: `Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }`.
+    private func read(extension element: DERElement, in cursor: DERCursor) throws {
+        var parts = try cursor.children(of: element)
+        let oid = try parts.oid(try parts.expect(DERElement.objectIdentifier, "an extension's identifier"))
+        var valueElement = try parts.next()
+        if valueElement?.tag == DERElement.boolean { valueElement = try parts.next() }
+        guard let value = valueElement, value.tag == DERElement.octetString else { throw DERError("an extension without a value") }
+        var inner = DERCursor(parts.bytes, range: value.content)
+        switch oid {
+        case "2.5.29.19":  // basicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+            var constraints = try inner.children(of: try inner.expect(DERElement.sequence, "basic constraints"))
+            if constraints.peekTag == DERElement.boolean { isCA = try constraints.boolean(try constraints.next()!) }
+        case "2.5.29.37":  // extKeyUsage ::= SEQUENCE OF KeyPurposeId
+            var usages = try inner.children(of: try inner.expect(DERElement.sequence, "extended key usage"))
+            var names: [String] = []
+            while let usage = try usages.next() { names.append(Self.usageName(try usages.oid(usage))) }
+            extendedKeyUsage = names
+        case "2.5.29.17":  // subjectAltName ::= SEQUENCE OF GeneralName
+            var names = try inner.children(of: try inner.expect(DERElement.sequence, "subject alternative names"))
+            var out: [String] = []
+            while let name = try names.next() { out.append(Self.generalName(name, in: names)) }
+            subjectAlternativeNames = out
+        case "2.5.29.14":  // subjectKeyIdentifier ::= OCTET STRING
+            subjectKeyId = Array(inner.slice(try inner.expect(DERElement.octetString, "the subject key identifier")))
+        case "2.5.29.35":  // authorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, … }
+            var identifier = try inner.children(of: try inner.expect(DERElement.sequence, "the authority key identifier"))
+            while let part = try identifier.next() {
+                if part.tag == 0x80 { authorityKeyId = Array(identifier.slice(part)) }
+            }
+        default:
+            break
         }
+    }
+
+    /// Whether a self-issued certificate's signature verifies with its own key (EC and Ed25519); for
+    /// keys swift-crypto cannot check here, whether the key ids agree.
+    private static func selfSignature(
+        _ facts: CertificateFacts,
+        signed: UnsafeBufferPointer<UInt8>,
+        signature: UnsafeBufferPointer<UInt8>,
+        algorithm: String
+    ) -> SelfSigned? {
+        if let verified = verify(facts, signed: signed, signature: signature, algorithm: algorithm) { return verified ? .verified : nil }
         if let authority = facts.authorityKeyId, let subject = facts.subjectKeyId, authority != subject { return nil }
         return .keyIdsMatch
     }
 
-    // MARK: Fields
-
-    private static func time(_ node: ASN1Node?) throws -> Date {
-        guard let node else { throw ASN1Error.invalidASN1Object(reason: "a validity date is missing") }
-        let parts: (Int, Int, Int, Int, Int, Int)
-        switch node.identifier {
-        case .utcTime:
-            let time = try UTCTime(derEncoded: node)
-            parts = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds)
-        case .generalizedTime:
-            let time = try GeneralizedTime(derEncoded: node)
-            parts = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds)
+    /// True or false when the key's algorithm can be checked, nil when it cannot.
+    private static func verify(
+        _ facts: CertificateFacts,
+        signed: UnsafeBufferPointer<UInt8>,
+        signature: UnsafeBufferPointer<UInt8>,
+        algorithm: String
+    ) -> Bool? {
+        let key = facts.keyBytes
+        let signature = Array(signature)
+        switch (facts.key.algorithm, facts.key.curve, algorithm) {
+        case ("EC", "P-256", "1.2.840.10045.4.3.2"):
+            guard let publicKey = try? P256.Signing.PublicKey(x963Representation: key),
+                let value = try? P256.Signing.ECDSASignature(derRepresentation: signature)
+            else { return false }
+            return publicKey.isValidSignature(value, for: SHA256.hash(data: signed))
+        case ("EC", "P-384", "1.2.840.10045.4.3.3"):
+            guard let publicKey = try? P384.Signing.PublicKey(x963Representation: key),
+                let value = try? P384.Signing.ECDSASignature(derRepresentation: signature)
+            else { return false }
+            return publicKey.isValidSignature(value, for: SHA384.hash(data: signed))
+        case ("EC", "P-521", "1.2.840.10045.4.3.4"):
+            guard let publicKey = try? P521.Signing.PublicKey(x963Representation: key),
+                let value = try? P521.Signing.ECDSASignature(derRepresentation: signature)
+            else { return false }
+            return publicKey.isValidSignature(value, for: SHA512.hash(data: signed))
+        case ("Ed25519", _, "1.3.101.112"):
+            guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key) else { return false }
+            return publicKey.isValidSignature(signature, for: Array(signed))
         default:
-            throw ASN1Error.unexpectedFieldType(node.identifier)
+            return nil
         }
-        return Date(timeIntervalSince1970: TimeInterval(daysFromCivil(parts.0, parts.1, parts.2) * 86_400 + parts.3 * 3_600 + parts.4 * 60 + parts.5))
     }
 
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+    private static func usageName(_ oid: String) -> String {
+        switch oid {
+        case "1.3.6.1.5.5.7.3.1": "serverAuth"
+        case "1.3.6.1.5.5.7.3.2": "clientAuth"
+        case "1.3.6.1.5.5.7.3.3": "codeSigning"
+        case "1.3.6.1.5.5.7.3.4": "emailProtection"
+        case "1.3.6.1.5.5.7.3.8": "timeStamping"
+        case "1.3.6.1.5.5.7.3.9": "ocspSigning"
+        case "2.5.29.37.0": "anyExtendedKeyUsage"
+        default: oid
+        }
     }
 
-    private static func publicKey(_ node: ASN1Node) throws -> PublicKeyFacts {
-        try DER.sequence(node, identifier: .sequence) { nodes in
-            guard let algorithmNode = nodes.next(), let keyNode = nodes.next() else {
-                throw ASN1Error.invalidASN1Object(reason: "a public key has an algorithm and a key")
-            }
-            let (oid, parameters) = try DER.sequence(algorithmNode, identifier: .sequence) { parts -> (ASN1ObjectIdentifier, ASN1Node?) in
-                let oid = try ASN1ObjectIdentifier(derEncoded: &parts)
-                let parameters = parts.next()
-                while parts.next() != nil {}
-                return (oid, parameters)
-            }
-            let key = try ASN1BitString(derEncoded: keyNode).bytes
-            switch oid.description {
-            case "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.10":
-                // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
-                let modulus = try DER.sequence(try DER.parse(key), identifier: .sequence) { numbers in
-                    let modulus = try ArraySlice<UInt8>(derEncoded: &numbers)
-                    while numbers.next() != nil {}
-                    return modulus
-                }
-                return PublicKeyFacts(algorithm: "RSA", bits: bitLength(modulus))
-            case "1.2.840.10045.2.1":
-                let curveOID = try parameters.map { try ASN1ObjectIdentifier(derEncoded: $0) }
-                let (name, bits) = curve(curveOID?.description)
-                return PublicKeyFacts(algorithm: "EC", bits: bits, curve: name ?? curveOID?.description ?? "explicit parameters")
-            case "1.3.101.112": return PublicKeyFacts(algorithm: "Ed25519", bits: 256)
-            case "1.3.101.113": return PublicKeyFacts(algorithm: "Ed448", bits: 456)
-            case "1.2.840.10040.4.1":
-                // Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER }; the strength is p's size.
-                let p = try parameters.map { node in
-                    try DER.sequence(node, identifier: .sequence) { numbers in
-                        let p = try ArraySlice<UInt8>(derEncoded: &numbers)
-                        while numbers.next() != nil {}
-                        return p
-                    }
-                }
-                return PublicKeyFacts(algorithm: "DSA", bits: p.map(bitLength))
-            case let other:
-                return PublicKeyFacts(algorithm: other)
-            }
+    /// `DNS:…`, `email:…`, `URI:…`, `IP:…`, `DirName:…`, or the tag for other kinds of name.
+    private static func generalName(_ name: DERElement, in cursor: DERCursor) -> String {
+        let text = { String(decoding: cursor.slice(name), as: UTF8.self) }
+        switch name.tag {
+        case 0x81: return "email:" + text()
+        case 0x82: return "DNS:" + text()
+        case 0x86: return "URI:" + text()
+        case 0x87: return "IP:" + ipAddress(Array(cursor.slice(name)))
+        case 0xA4:
+            var inner = DERCursor(cursor.bytes, range: name.content)
+            guard let element = try? inner.next(), let directory = try? DistinguishedNameFacts(element, in: inner) else { return "DirName:?" }
+            return "DirName:" + directory.description
+        case 0xA0: return "othername"
+        default: return "name[\(name.tag & 0x1F)]"
         }
+    }
+
+    /// The key's facts, and the key bytes themselves (the BIT STRING's content), for verifying a self-signature.
+    private static func publicKey(_ element: DERElement, in cursor: DERCursor) throws -> (PublicKeyFacts, [UInt8]) {
+        var parts = try cursor.children(of: element)
+        var algorithm = try parts.children(of: try parts.expect(DERElement.sequence, "the key algorithm"))
+        let keyElement = try parts.expect(DERElement.bitString, "the public key")
+        let keyRange = try parts.bitStringRange(keyElement)
+        let oid = try algorithm.oid(try algorithm.expect(DERElement.objectIdentifier, "the key algorithm's identifier"))
+        let parameters = try algorithm.next()
+        let facts: PublicKeyFacts
+        switch oid {
+        case "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.10":
+            // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+            var key = DERCursor(cursor.bytes, range: keyRange)
+            var numbers = try key.children(of: try key.expect(DERElement.sequence, "the RSA key"))
+            facts = PublicKeyFacts(algorithm: "RSA", bits: try numbers.bitLength(try numbers.expect(DERElement.integer, "the RSA modulus")))
+        case "1.2.840.10045.2.1":
+            let curveOID = try parameters.flatMap { $0.tag == DERElement.objectIdentifier ? try algorithm.oid($0) : nil }
+            let (name, bits) = curve(curveOID)
+            facts = PublicKeyFacts(algorithm: "EC", bits: bits, curve: name ?? curveOID ?? "explicit parameters")
+        case "1.3.101.112": facts = PublicKeyFacts(algorithm: "Ed25519", bits: 256)
+        case "1.3.101.113": facts = PublicKeyFacts(algorithm: "Ed448", bits: 456)
+        case "1.2.840.10040.4.1":
+            // Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER }; the strength is p's size.
+            var bits: Int?
+            if let parameters, parameters.tag == DERElement.sequence {
+                var numbers = try algorithm.children(of: parameters)
+                bits = try numbers.bitLength(try numbers.expect(DERElement.integer, "the DSA prime"))
+            }
+            facts = PublicKeyFacts(algorithm: "DSA", bits: bits)
+        case let other:
+            facts = PublicKeyFacts(algorithm: other)
+        }
+        return (facts, Array(UnsafeBufferPointer(rebasing: cursor.bytes[keyRange])))
     }
 
     private static func curve(_ oid: String?) -> (String?, Int?) {
@@ -256,8 +328,8 @@ extension CertificateFacts {
     }
 
     /// The signature algorithm's name; SHA-1, MD5 and MD2 signatures can be forged by collision.
-    private static func signatureName(_ oid: ASN1ObjectIdentifier) -> SignatureAlgorithmName {
-        switch oid.description {
+    private static func signatureName(_ oid: String) -> SignatureAlgorithmName {
+        switch oid {
         case "1.2.840.113549.1.1.2": SignatureAlgorithmName(name: "md2WithRSAEncryption", weakHash: true)
         case "1.2.840.113549.1.1.4": SignatureAlgorithmName(name: "md5WithRSAEncryption", weakHash: true)
         case "1.2.840.113549.1.1.5": SignatureAlgorithmName(name: "sha1WithRSAEncryption", weakHash: true)
@@ -278,12 +350,6 @@ extension CertificateFacts {
         case "1.3.101.113": SignatureAlgorithmName(name: "Ed448", weakHash: false)
         case let other: SignatureAlgorithmName(name: other, weakHash: false)
         }
-    }
-
-    /// The number of significant bits of a big-endian unsigned integer.
-    private static func bitLength(_ bytes: ArraySlice<UInt8>) -> Int {
-        guard let first = bytes.firstIndex(where: { $0 != 0 }) else { return 0 }
-        return (bytes.endIndex - first) * 8 - bytes[first].leadingZeroBitCount
     }
 
     private static func ipAddress(_ bytes: [UInt8]) -> String {

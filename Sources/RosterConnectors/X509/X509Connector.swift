@@ -58,7 +58,8 @@ public struct X509Connector: Connector {
     /// - Throws: ``ConnectorError`` for a named file that is missing, unreadable, a private key, or not a certificate.
     public func discover(_ paths: [String]) throws -> Discovery<InputFile> {
         var found = try Discovery.search(
-            paths, candidate: { Self.certificateExtensions.contains(Self.fileExtension($0)) || Self.keyExtensions.contains(Self.fileExtension($0)) },
+            paths,
+            candidate: { Self.certificateExtensions.contains(Self.fileExtension($0)) || Self.keyExtensions.contains(Self.fileExtension($0)) },
             named: { path in try Self.recogniseNamed(path) },
             found: { path in
                 if Self.keyExtensions.contains(Self.fileExtension(path)) {
@@ -72,13 +73,18 @@ public struct X509Connector: Connector {
                 }
                 guard let kind = Self.kind(of: file) else { return .skip("not an X.509 certificate (no CERTIFICATE block, not DER)") }
                 return .file(InputFile(path: path, folder: Self.folder(of: path), kind: kind))
-            })
+            }
+        )
         // A key is worth noting only beside certificates; alone it is some other tool's file.
         let withCertificates = Set(found.files.filter { $0.kind == .certificates }.map { Self.directory(of: $0.path) })
-        let (kept, alone) = (found.files.filter { $0.kind == .certificates || withCertificates.contains(Self.directory(of: $0.path)) },
-                             found.files.filter { $0.kind != .certificates && !withCertificates.contains(Self.directory(of: $0.path)) })
+        let (kept, alone) = (
+            found.files.filter { $0.kind == .certificates || withCertificates.contains(Self.directory(of: $0.path)) },
+            found.files.filter { $0.kind != .certificates && !withCertificates.contains(Self.directory(of: $0.path)) }
+        )
         found.files = kept
-        found.skips += alone.map { DiscoverySkip(path: $0.path, reason: "a private key file in a folder without certificates; Roster never reads private keys") }
+        found.skips += alone.map {
+            DiscoverySkip(path: $0.path, reason: "a private key file in a folder without certificates; Roster never reads private keys")
+        }
         return found
     }
 
@@ -87,7 +93,8 @@ public struct X509Connector: Connector {
     static func kind(of file: SourceFile) -> InputFile.Kind? {
         let data = file.data
         if data.range(of: Data("-----BEGIN ".utf8)) != nil {
-            if data.range(of: Data("-----BEGIN CERTIFICATE-----".utf8)) != nil || data.range(of: Data("-----BEGIN X509 CERTIFICATE-----".utf8)) != nil {
+            if data.range(of: Data("-----BEGIN CERTIFICATE-----".utf8)) != nil || data.range(of: Data("-----BEGIN X509 CERTIFICATE-----".utf8)) != nil
+            {
                 return .certificates
             }
             return data.range(of: Data("PRIVATE KEY-----".utf8)) != nil ? .keys : nil
@@ -102,8 +109,10 @@ public struct X509Connector: Connector {
     private static func recogniseNamed(_ path: String) throws -> InputFile {
         if keyExtensions.contains(fileExtension(path)) {
             throw ConnectorError(
-                .wrongKind, "a private key or keystore file; Roster never reads private keys. Name the folder holding it and its certificate instead",
-                file: path)
+                .wrongKind,
+                "a private key or keystore file; Roster never reads private keys. Name the folder holding it and its certificate instead",
+                file: path
+            )
         }
         let file = try SourceFile.read(path)
         if file.data.isEmpty { throw ConnectorError(.malformed, "the file is empty; expected \(reads)", file: path, location: "line 1, column 1") }
@@ -112,7 +121,11 @@ public struct X509Connector: Connector {
         case .keys?:
             throw ConnectorError(.wrongKind, "a PEM file holding only private keys, which Roster never reads; expected \(reads)", file: path)
         default:
-            throw ConnectorError(.unrecognised, "not an X.509 certificate (no -----BEGIN CERTIFICATE----- block, and not DER); expected \(reads)", file: path)
+            throw ConnectorError(
+                .unrecognised,
+                "not an X.509 certificate (no -----BEGIN CERTIFICATE----- block, and not DER); expected \(reads)",
+                file: path
+            )
         }
     }
 
@@ -148,20 +161,20 @@ public struct X509Connector: Connector {
     public func read(_ files: [InputFile], progress: ProgressHandler? = nil) throws -> ConnectorResult {
         var folders: [String: X509Folder] = [:]
         var directories: [String: Set<String>] = [:]
-        var parsed: [String: CertificateFacts] = [:]
         var warnings: [String] = []
         for (index, input) in files.enumerated() {
             let name = (input.path as NSString).lastPathComponent
             progress?("reading \(input.folder)/\(name)", index, files.count)
             directories[input.folder, default: []].insert(Self.directory(of: input.path))
-            var folder = folders[input.folder] ?? X509Folder(name: input.folder)
+            // Taken out while it grows, so the dictionary's copy does not make every append copy the folder.
+            var folder = folders.removeValue(forKey: input.folder) ?? X509Folder(name: input.folder)
             if input.kind == .unopenedKey {
                 folder.keys.append(X509KeyFile(fileName: name))
             } else {
                 let pem = try PEMFile.read(try SourceFile.read(input.path).data, path: input.path)
                 var inFile: [String] = []
                 for block in pem.certificates {
-                    let facts = try Self.facts(block, path: input.path, cache: &parsed, isDER: pem.isDER)
+                    let facts = try Self.facts(block, path: input.path, isDER: pem.isDER)
                     folder.add(facts, file: name)
                     inFile.append(facts.sha256)
                 }
@@ -175,7 +188,9 @@ public struct X509Connector: Connector {
             folders[input.folder] = folder
         }
         for (name, paths) in directories where paths.count > 1 {
-            warnings.append("x509:\(name): \(paths.count) directories are named \(name) (\(paths.sorted().joined(separator: ", "))); read as one folder")
+            warnings.append(
+                "x509:\(name): \(paths.count) directories are named \(name) (\(paths.sorted().joined(separator: ", "))); read as one folder"
+            )
         }
         var foldersBySHA: [String: [String]] = [:]
         for folder in folders.values {
@@ -194,18 +209,18 @@ public struct X509Connector: Connector {
         return ConnectorResult(estates: estates, warnings: warnings)
     }
 
-    /// Reads a certificate once, however many files and folders hold it.
-    private static func facts(_ block: PEMFile.CertificateBlock, path: String, cache: inout [String: CertificateFacts], isDER: Bool) throws -> CertificateFacts {
+    /// Reads one certificate, placing an error at its block.
+    private static func facts(_ block: PEMFile.CertificateBlock, path: String, isDER: Bool) throws -> CertificateFacts {
         do {
-            let facts = try CertificateFacts.read(der: block.der)
-            if let known = cache[facts.sha256] { return known }
-            cache[facts.sha256] = facts
-            return facts
+            return try CertificateFacts.read(der: block.der)
         } catch {
             let place = isDER ? "the file" : "the certificate at line \(block.line)"
             throw ConnectorError(
-                .malformed, "\(place) is not a valid DER-encoded X.509 certificate (\(String(describing: error).prefix(200)))", file: path,
-                location: isDER ? nil : "line \(block.line)")
+                .malformed,
+                "\(place) is not a valid DER-encoded X.509 certificate (\(String(describing: error).prefix(200)))",
+                file: path,
+                location: isDER ? nil : "line \(block.line)"
+            )
         }
     }
 
@@ -215,12 +230,14 @@ public struct X509Connector: Connector {
         guard let modified = files.compactMap({ JenkinsConnector.modified($0.path) }).max() else { return Date() }
         warnings.append(
             "x509: observation time \(JenkinsConnector.iso(modified)) taken from the files' modification time (certificate files hold no "
-                + "observation time); pass --as-of to override")
+                + "observation time); pass --as-of to override"
+        )
         let age = Date().timeIntervalSince(modified) / 86_400
         if age > 30 {
             warnings.append(
                 "x509: the files were last modified \(Int(age)) days ago, and expiry is judged as of then; pass --as-of \(Date().utcDay) "
-                    + "to judge it as of today")
+                    + "to judge it as of today"
+            )
         }
         return modified
     }

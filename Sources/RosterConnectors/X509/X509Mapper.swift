@@ -1,6 +1,5 @@
 import Foundation
 import RosterModel
-import X509
 
 /// One folder's certificates and private key files, as read.
 struct X509Folder {
@@ -48,23 +47,35 @@ struct X509Mapper {
 
     func id(_ sha: String) -> String { "x509:sha256:\(sha)" }
 
+    /// The environment the folder's name says, read once for all its certificates.
+    var folderEnvironment: String? { environments[folder.name] }
+
     mutating func map() -> Estate {
         var estate = Estate(observedAt: observedAt, scope: "x509:\(folder.name)")
+        // Computed once: looking CAs up per certificate would make a large folder quadratic.
         let authorities = folder.order.compactMap { folder.certificates[$0] }.filter(\.isCA)
+        let authoritiesBySubject = Dictionary(grouping: authorities) { $0.subject.der }
         for sha in folder.order {
             guard let facts = folder.certificates[sha] else { continue }
+            let issuer = facts.selfSigned == nil ? self.issuer(of: facts, among: authoritiesBySubject[facts.issuer.der] ?? []) : nil
             if facts.isCA {
                 estate.resources.append(authority(facts))
             } else {
-                let (identity, credential) = leaf(facts)
+                let (identity, credential) = leaf(facts, issuer: issuer)
                 estate.identities.append(identity)
                 estate.credentials.append(credential)
             }
-            if facts.selfSigned == nil, let issuer = issuer(of: facts, among: authorities) {
-                estate.edges.append(Edge(
-                    from: id(sha), to: id(issuer.sha256), kind: .x509IssuedBy, rule: "x509.import",
-                    reason: "\(name(facts)) names \(name(issuer)) as its issuer, and that CA certificate is in folder \(folder.name) "
-                        + "(\(folder.files[issuer.sha256]?.joined(separator: ", ") ?? ""))"))
+            if let issuer {
+                estate.edges.append(
+                    Edge(
+                        from: id(sha),
+                        to: id(issuer.sha256),
+                        kind: .x509IssuedBy,
+                        rule: "x509.import",
+                        reason: "\(name(facts)) names \(name(issuer)) as its issuer, and that CA certificate is in folder \(folder.name) "
+                            + "(\(folder.files[issuer.sha256]?.joined(separator: ", ") ?? ""))"
+                    )
+                )
             }
         }
         for key in folder.keys { attach(key, to: &estate) }
@@ -82,20 +93,27 @@ struct X509Mapper {
 
     private func name(_ facts: CertificateFacts) -> String {
         facts.commonName ?? facts.subjectAlternativeNames.first.map { String($0.drop { $0 != ":" }.dropFirst()) }
-            ?? (facts.subject.isEmpty ? "certificate \(facts.sha256.prefix(12))" : String(describing: facts.subject))
+            ?? (facts.subject.isEmpty ? "certificate \(facts.sha256.prefix(12))" : facts.subject.description)
     }
 
     private func authority(_ facts: CertificateFacts) -> Resource {
         var attributes = [
-            "subject": String(describing: facts.subject), "issuer": String(describing: facts.issuer), "serial": facts.serial,
+            "subject": facts.subject.description, "issuer": facts.issuer.description, "serial": facts.serial,
             "notBefore": Self.day(facts.notBefore), "notAfter": Self.day(facts.notAfter), "key": facts.key.summary,
             "signatureAlgorithm": facts.signatureAlgorithm.name, "files": folder.files[facts.sha256]?.joined(separator: ",") ?? "",
         ]
         if let selfSigned = facts.selfSigned { attributes["selfSigned"] = selfSigned.rawValue }
-        return Resource(id: id(facts.sha256), provider: .x509, type: "x509.ca-certificate", name: name(facts), account: folder.name, attributes: attributes)
+        return Resource(
+            id: id(facts.sha256),
+            provider: .x509,
+            type: "x509.ca-certificate",
+            name: name(facts),
+            account: folder.name,
+            attributes: attributes
+        )
     }
 
-    private func leaf(_ facts: CertificateFacts) -> (Identity, Credential) {
+    private func leaf(_ facts: CertificateFacts, issuer: CertificateFacts?) -> (Identity, Credential) {
         let identityId = id(facts.sha256)
         let name = name(facts)
         let usages = facts.extendedKeyUsage.joined(separator: ", ")
@@ -103,36 +121,54 @@ struct X509Mapper {
         let reason: String
         if facts.hasClientAuth {
             kind = .x509ClientCertificate
-            reason = "an X.509 client certificate (extended key usage clientAuth): whoever holds its private key authenticates as \(name) over mutual TLS"
+            reason =
+                "an X.509 client certificate (extended key usage clientAuth): whoever holds its private key authenticates as \(name) over mutual TLS"
         } else if facts.hasServerAuth {
             kind = .x509ServerCertificate
             reason = "an X.509 server certificate (extended key usage \(usages)): a service proves it is \(name) with it"
         } else {
             kind = .certificate
-            reason = facts.extendedKeyUsage.isEmpty
+            reason =
+                facts.extendedKeyUsage.isEmpty
                 ? "an X.509 leaf certificate without extended key usage, so valid for any purpose, client authentication included"
                 : "an X.509 leaf certificate for \(usages)"
         }
-        let unit = facts.subjectValue(.RDNAttributeType.organizationalUnitName)
-        let email = facts.subjectValue(.RDNAttributeType.emailAddress)
+        let unit = facts.subject.value(DistinguishedNameFacts.organizationalUnit)
+        let email =
+            facts.subject.value(DistinguishedNameFacts.emailAddress)
             ?? facts.subjectAlternativeNames.first { $0.hasPrefix("email:") }.map { String($0.dropFirst(6)) }
         var identity = Identity(
-            id: identityId, provider: .x509, kind: kind, name: name, nativeId: facts.serial, account: folder.name,
-            path: folder.files[facts.sha256]?.first, environment: EnvironmentName.guess([folder.name, unit, facts.commonName]),
-            owner: email ?? unit, createdAt: facts.notBefore, nature: .machine, natureReason: reason)
-        identity.tags = tags(facts)
+            id: identityId,
+            provider: .x509,
+            kind: kind,
+            name: name,
+            nativeId: facts.serial,
+            account: folder.name,
+            path: folder.files[facts.sha256]?.first,
+            environment: folderEnvironment ?? EnvironmentName.guess([unit, facts.commonName]),
+            owner: email ?? unit,
+            createdAt: facts.notBefore,
+            nature: .machine,
+            natureReason: reason
+        )
+        identity.tags = tags(facts, issuer: issuer)
         let status: CredentialStatus = observedAt > facts.notAfter ? .expired : (observedAt < facts.notBefore ? .inactive : .active)
         let credential = Credential(
-            id: identityId + "#certificate", identityId: identityId, kind: .certificate, status: status, createdAt: facts.notBefore,
-            expiresAt: facts.notAfter, // The same string CredentialFingerprint(.x509Certificate, bytes: der) gives, from the digest already computed with swift-crypto.
+            id: identityId + "#certificate",
+            identityId: identityId,
+            kind: .certificate,
+            status: status,
+            createdAt: facts.notBefore,
+            expiresAt: facts.notAfter,  // The same string CredentialFingerprint(.x509Certificate, bytes: der) gives, from the digest already computed with swift-crypto.
             fingerprint: "\(CredentialFingerprint.Namespace.x509Certificate.rawValue):sha256:\(facts.sha256)",
-            preview: CredentialFingerprint.preview(facts.sha256))
+            preview: CredentialFingerprint.preview(facts.sha256)
+        )
         return (identity, credential)
     }
 
-    private func tags(_ facts: CertificateFacts) -> [String: String] {
-        var tags = [
-            X509Tag.subject: String(describing: facts.subject), X509Tag.issuer: String(describing: facts.issuer), X509Tag.serial: facts.serial,
+    private func tags(_ facts: CertificateFacts, issuer: CertificateFacts?) -> [String: String] {
+        var tags: [String: String] = [
+            X509Tag.subject: facts.subject.description, X509Tag.issuer: facts.issuer.description, X509Tag.serial: facts.serial,
             X509Tag.keyAlgorithm: facts.key.algorithm, X509Tag.signatureAlgorithm: facts.signatureAlgorithm.name,
         ]
         if let bits = facts.key.bits { tags[X509Tag.keyBits] = String(bits) }
@@ -141,12 +177,17 @@ struct X509Mapper {
         if !facts.extendedKeyUsage.isEmpty { tags[X509Tag.extendedKeyUsage] = facts.extendedKeyUsage.joined(separator: ",") }
         if !facts.subjectAlternativeNames.isEmpty { tags[X509Tag.subjectAlternativeNames] = facts.subjectAlternativeNames.joined(separator: ",") }
         if let selfSigned = facts.selfSigned { tags[X509Tag.selfSigned] = selfSigned.rawValue }
-        let authorities = folder.order.compactMap { folder.certificates[$0] }.filter(\.isCA)
-        if facts.selfSigned == nil, let issuer = issuer(of: facts, among: authorities) { tags[X509Tag.issuedBy] = name(issuer) }
-        let folders = (foldersBySHA[facts.sha256] ?? [folder.name]).sorted()
-        tags[X509Tag.folders] = folders.joined(separator: ",")
-        let named = Set(folders.compactMap { environments[$0] })
-        if !named.isEmpty { tags[X509Tag.environments] = named.sorted().joined(separator: ",") }
+        if let issuer { tags[X509Tag.issuedBy] = name(issuer) }
+        if let folders = foldersBySHA[facts.sha256], folders.count > 1 {
+            let sorted = folders.sorted()
+            tags[X509Tag.folders] = sorted.joined(separator: ",")
+            let named = Set(sorted.compactMap { environments[$0] })
+            if !named.isEmpty { tags[X509Tag.environments] = named.sorted().joined(separator: ",") }
+        } else {
+            // Most certificates are in one folder: its name and environment, without building sets.
+            tags[X509Tag.folders] = folder.name
+            if let environment = folderEnvironment { tags[X509Tag.environments] = environment }
+        }
         tags[X509Tag.files] = folder.files[facts.sha256]?.joined(separator: ",")
         return tags
     }
@@ -155,9 +196,16 @@ struct X509Mapper {
     private mutating func attach(_ key: X509KeyFile, to estate: inout Estate) {
         let resourceId = "x509:\(folder.name)/\(key.fileName)"
         let encrypted = key.encrypted.map { $0 ? "true" : "false" } ?? "unknown"
-        estate.resources.append(Resource(
-            id: resourceId, provider: .x509, type: "x509.private-key-file", name: key.fileName, account: folder.name,
-            attributes: ["format": key.label ?? "not opened", "encrypted": encrypted]))
+        estate.resources.append(
+            Resource(
+                id: resourceId,
+                provider: .x509,
+                type: "x509.private-key-file",
+                name: key.fileName,
+                account: folder.name,
+                attributes: ["format": key.label ?? "not opened", "encrypted": encrypted]
+            )
+        )
         var owners = key.certificatesInSameFile.filter { folder.certificates[$0]?.isCA == false }
         if owners.isEmpty {
             let stem = Self.stem(key.fileName)
@@ -166,27 +214,37 @@ struct X509Mapper {
         guard !owners.isEmpty else {
             warnings.append(
                 "x509:\(folder.name): \(key.fileName) is a private key file that no certificate in the folder matches by file name; "
-                    + "Roster never reads keys, so it cannot tell whose key it is")
+                    + "Roster never reads keys, so it cannot tell whose key it is"
+            )
             return
         }
         for sha in owners {
             let same = key.certificatesInSameFile.contains(sha)
             if let facts = folder.certificates[sha], facts.isCA {
-                warnings.append("x509:\(folder.name): \(key.fileName) looks like the private key of CA \(name(facts)); whoever reads the folder can issue certificates")
+                warnings.append(
+                    "x509:\(folder.name): \(key.fileName) looks like the private key of CA \(name(facts)); whoever reads the folder can issue certificates"
+                )
             }
-            estate.edges.append(Edge(
-                from: id(sha), to: resourceId, kind: .x509PrivateKeyBeside, rule: "x509.import",
-                reason: same
-                    ? "\(key.fileName) holds this certificate and a private key (\(key.label ?? "key")) together"
-                    : "\(key.fileName) lies beside \(folder.files[sha]?.joined(separator: ", ") ?? "the certificate") and is named like it",
-                conditions: ["file=\(key.fileName)", "encrypted=\(encrypted)", "format=\(key.label ?? "not opened")"]))
+            estate.edges.append(
+                Edge(
+                    from: id(sha),
+                    to: resourceId,
+                    kind: .x509PrivateKeyBeside,
+                    rule: "x509.import",
+                    reason: same
+                        ? "\(key.fileName) holds this certificate and a private key (\(key.label ?? "key")) together"
+                        : "\(key.fileName) lies beside \(folder.files[sha]?.joined(separator: ", ") ?? "the certificate") and is named like it",
+                    conditions: ["file=\(key.fileName)", "encrypted=\(encrypted)", "format=\(key.label ?? "not opened")"]
+                )
+            )
         }
     }
 
     /// A file name without extension and without the usual key/certificate suffixes: `payments-client-key.pem` → `payments-client`.
     static func stem(_ fileName: String) -> String {
         var stem = (fileName as NSString).deletingPathExtension.lowercased()
-        for suffix in ["-key", "_key", ".key", "-cert", "_cert", ".cert", "-crt", "_crt", ".crt", "-certificate", "_certificate"] where stem.hasSuffix(suffix) {
+        for suffix in ["-key", "_key", ".key", "-cert", "_cert", ".cert", "-crt", "_crt", ".crt", "-certificate", "_certificate"]
+        where stem.hasSuffix(suffix) {
             stem.removeLast(suffix.count)
             break
         }

@@ -22,7 +22,6 @@ extension EdgeKind {
     public static let x509PrivateKeyBeside: EdgeKind = "x509.private-key-beside"
 }
 
-
 /// The tag keys the X.509 connector writes on each certificate identity, which X.509 detectors
 /// read: one spelling for both sides.
 public enum X509Tag {

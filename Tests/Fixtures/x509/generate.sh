@@ -98,8 +98,8 @@ issue issuing "/O=Acme/CN=Acme Issuing CA 1" issuing_ca 20240101000000Z 20340101
 
 # --- Test fixtures: every case the detectors judge, judged as of 2026-11-20 ---------------------
 fixtures=$root/Tests/Fixtures/x509
-rm -rf "$fixtures/production" "$fixtures/staging" "$fixtures/broken" "$fixtures/lb-east" "$fixtures/lb-west"
-mkdir -p "$fixtures/production" "$fixtures/staging" "$fixtures/broken" "$fixtures/lb-east" "$fixtures/lb-west"
+rm -rf "$fixtures/production" "$fixtures/staging" "$fixtures/broken" "$fixtures/lb-east" "$fixtures/lb-west" "$fixtures/impostor"
+mkdir -p "$fixtures/production" "$fixtures/staging" "$fixtures/broken" "$fixtures/lb-east" "$fixtures/lb-west" "$fixtures/impostor"
 
 key payments rsa2048
 issue payments "/O=Acme/OU=payments-team/CN=payments-api" client 20260601000000Z 20270601000000Z issuing
@@ -113,7 +113,7 @@ key legacy rsa1024
 issue legacy "/O=Acme/OU=reporting-team/CN=legacy-reporting" client 20260101000000Z 20270101000000Z issuing
 key sha1 rsa2048
 issue sha1 "/O=Acme/OU=data-team/CN=etl-loader" client 20260101000000Z 20270101000000Z issuing sha1
-key selfclient rsa2048
+key selfclient ec
 issue selfclient "/O=Acme/CN=vendor-sftp-client" self_client 20260101000000Z 20360101000000Z self
 key shared rsa2048
 issue shared "/O=Acme/OU=platform-team/CN=deploy-agent" client 20260301000000Z 20270301000000Z issuing
@@ -148,6 +148,11 @@ cp "$work/shared.pem" "$fixtures/staging/deploy-agent.crt"
 # Two load balancers' folders (names that say no environment) sharing one server certificate.
 cp "$work/edge.pem" "$fixtures/lb-east/edge.pem"
 cp "$work/edge.pem" "$fixtures/lb-west/edge.crt"
+
+# A client certificate whose subject is its issuer's name but which the issuing CA signed: self-issued, not self-signed.
+key impostor rsa2048
+issue impostor "/O=Acme/CN=Acme Issuing CA 1" client 20260101000000Z 20270101000000Z issuing
+cp "$work/impostor.pem" "$fixtures/impostor/issuing-ca-lookalike.pem"
 
 # Damaged files, for the bad-input tests (not a folder tests import whole).
 head -c 600 "$work/payments.pem" > "$fixtures/broken/truncated.pem"

@@ -2,8 +2,6 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
-// Another module of the target can make the C stat types resolve through CoreFoundation's headers.
-import CoreFoundation
 #elseif canImport(Musl)
 import Musl
 #elseif canImport(Darwin)

@@ -3,9 +3,6 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
-// Another module of the target can make the C stat types resolve through these modules' headers.
-import CoreFoundation
-import Dispatch
 #elseif canImport(Musl)
 import Musl
 #elseif canImport(Darwin)

@@ -27,13 +27,36 @@ struct XMLElement: Sendable {
         return nil
     }
 
+    /// Parses an AWS Query API response; nil when it is not XML Roster accepts.
+    ///
+    /// `--endpoint-url` can point anywhere, and Foundation's parser expands entities, so a
+    /// document type declaration (the vehicle of entity expansion and external entities) is
+    /// refused before parsing: AWS never sends one.
     static func parse(_ data: Data) -> XMLElement? {
+        if declaresDocumentType(data) { return nil }
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.delegate = builder
         parser.shouldProcessNamespaces = false
+        parser.shouldResolveExternalEntities = false
         guard parser.parse(), let root = builder.root else { return nil }
         return root
+    }
+
+    /// Whether the bytes hold `<!DOCTYPE` or `<!ENTITY`, in any case.
+    static func declaresDocumentType(_ data: Data) -> Bool {
+        let markers: [[UInt8]] = [Array("<!DOCTYPE".utf8), Array("<!ENTITY".utf8)]
+        return data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Bool in
+            guard bytes.count >= 8 else { return false }
+            for i in 0..<(bytes.count - 7) where bytes[i] == UInt8(ascii: "<") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "!") {
+                for marker in markers where i + marker.count <= bytes.count {
+                    var same = true
+                    for (k, expected) in marker.enumerated() where bytes[i + k] | 0x20 != expected | 0x20 { same = false; break }
+                    if same { return true }
+                }
+            }
+            return false
+        }
     }
 
     private final class Builder: NSObject, XMLParserDelegate {

@@ -82,6 +82,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RosterSecrets",
+            dependencies: ["RosterModel"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "roster",
             dependencies: ["RosterCLI"],
@@ -106,6 +111,12 @@ let package = Package(
             name: "RosterAnalysisTests",
             dependencies: ["RosterModel", "RosterConnectors", "RosterAnalysis"],
             path: "Tests/RosterAnalysisTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterSecretsTests",
+            dependencies: ["RosterSecrets", "RosterModel"],
+            path: "Tests/RosterSecretsTests",
             swiftSettings: swiftSettings
         ),
     ]

@@ -77,14 +77,9 @@ let package = Package(
         .target(
             name: "RosterCLI",
             dependencies: [
-                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterService",
+                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterService", "RosterSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "RosterSecrets",
-            dependencies: ["RosterModel"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -111,12 +106,6 @@ let package = Package(
             name: "RosterAnalysisTests",
             dependencies: ["RosterModel", "RosterConnectors", "RosterAnalysis"],
             path: "Tests/RosterAnalysisTests",
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "RosterSecretsTests",
-            dependencies: ["RosterSecrets", "RosterModel"],
-            path: "Tests/RosterSecretsTests",
             swiftSettings: swiftSettings
         ),
     ]

@@ -75,6 +75,7 @@ public struct TreeScan: Sendable {
                 files.append((path, path))
             }
         }
+        let queue = files
         let next = Atomic<Int>(0)
         let results = Mutex<([LocatedMatch], ScanStatistics)>(([], ScanStatistics()))
         let workerCount = max(1, min(workers, files.count))
@@ -86,8 +87,8 @@ public struct TreeScan: Sendable {
             var local = ScanStatistics()
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < files.count else { break }
-                let file = files[index]
+                guard index < queue.count else { break }
+                let file = queue[index]
                 let fd = open(file.path, O_RDONLY)
                 guard fd >= 0 else {
                     local.skippedUnreadable.append(file.display)
@@ -139,11 +140,11 @@ public struct TreeScan: Sendable {
     func walk(root: String, into files: inout [(path: String, display: String)], statistics: inout ScanStatistics) throws {
         let fm = FileManager.default
         let rootURL = URL(fileURLWithPath: root)
-        var ignores = IgnoreRules(root: root, enabled: respectGitignore)
-        var stack: [String] = [""]
-        while let relativeDirectory = stack.popLast() {
+        let top = respectGitignore ? IgnoreStack.reading(root: root) : IgnoreStack()
+        var stack: [(String, IgnoreStack)] = [("", top)]
+        while let (relativeDirectory, parentIgnores) = stack.popLast() {
             let directory = relativeDirectory.isEmpty ? root : rootURL.appendingPathComponent(relativeDirectory).path
-            ignores.enter(relativeDirectory, at: directory)
+            let ignores = respectGitignore && !relativeDirectory.isEmpty ? parentIgnores.entering(relativeDirectory, root: root) : parentIgnores
             let names: [String]
             do {
                 names = try fm.contentsOfDirectory(atPath: directory).sorted()
@@ -162,7 +163,7 @@ public struct TreeScan: Sendable {
                         statistics.skippedIgnored += 1
                         continue
                     }
-                    stack.append(relative)
+                    stack.append((relative, ignores))
                 } else if type == S_IFREG {
                     if ignores.isIgnored(relative, isDirectory: false) {
                         statistics.skippedIgnored += 1

@@ -170,6 +170,7 @@ class History:
                 self.plant(main, "scripts/deploy_helper.sh", ["#!/bin/sh", "set -eu", f"export GITHUB_TOKEN={synth.checksummed(r, 'ghp_')}",
                                                               "gh release create \"$1\""], [(2, "github.pat.classic")],
                            "Add a deploy helper", None, "renamed later to tools/deploy/helper.sh")
+                self.pending[-1][2]["renamedTo"] = "tools/deploy/helper.sh"
             elif beat == "renamed-move":
                 self.commit(main, "Move the deploy helper under tools/", [("R", "scripts/deploy_helper.sh", "tools/deploy/helper.sh")])
             elif beat == "message":

@@ -1,5 +1,12 @@
 import RosterModel
 
+/// Where a token may start: not inside a longer run of its own `alphabet` (a bracket expression's
+/// contents), except right after a percent-escape (`%3D`, a URL-encoded `=`) or a JSON or shell
+/// escape (`\n`), whose last character is a letter but ends the text before the token.
+private func tokenStart(_ alphabet: String) -> String {
+    #"(?:(?<=%[0-9A-Fa-f]{2})|(?<=\\[nrt])|(?<![\#(alphabet)]))"#
+}
+
 /// Credentials of hosted services: chat, payments, messaging, AI, observability, productivity.
 ///
 /// Most formats carry a literal prefix (`xoxb-`, `sk_live_`, `SG.`), and the rule anchors on it.
@@ -21,7 +28,7 @@ extension SecretRules {
         SecretRule(
             id: "slack.bot-token", title: "Slack bot token", provider: "slack",
             keywords: ["xoxb-"],
-            pattern: #"(?<![A-Za-z0-9-])(xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[A-Za-z0-9]{18,32})(?![A-Za-z0-9-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9-"))(xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[A-Za-z0-9]{18,32})(?![A-Za-z0-9-])"#,
             minEntropy: 3.5,
             remediation: "Revoke the token (auth.revoke, or reinstall the app after rotating), store the new one in a secrets manager, and remove it from the file and its history.",
             examples: ["SLACK_BOT_TOKEN=xoxb-379577013731-7793032997137-3q8nZS1FoIKjMN1P5vT2pqwS"],
@@ -32,21 +39,21 @@ extension SecretRules {
         SecretRule(
             id: "slack.user-token", title: "Slack user token", provider: "slack", severity: .critical,
             keywords: ["xoxp-"],
-            pattern: #"(?<![A-Za-z0-9.-])(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[0-9a-f]{32})(?![A-Za-z0-9-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9.-"))(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[0-9a-f]{32})(?![A-Za-z0-9-])"#,
             remediation: "Revoke the token (auth.revoke); a user token acts as the person who installed the app, so review the workspace's access logs, and remove it from the file and its history.",
             examples: [#"client = WebClient(token="xoxp-834890327314-306108109732-6898288987553-4f8e9206cd594e497710b88fd706aa09")"#],
             negatives: ["Authorization: Bearer xoxp-834890327314-306108109732-6898288987553-4f8e9206cd594e497710b88fd706aa0"]),
         SecretRule(
             id: "slack.app-token", title: "Slack app-level token", provider: "slack",
             keywords: ["xapp-"],
-            pattern: #"(?<![A-Za-z0-9-])(xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[0-9a-f]{64})(?![A-Za-z0-9-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9-"))(xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[0-9a-f]{64})(?![A-Za-z0-9-])"#,
             remediation: "Revoke the app-level token under the app's Basic Information › App-Level Tokens, create a new one, and remove it from the file and its history.",
             examples: ["SLACK_APP_TOKEN=xapp-1-AAG0IKWNZ68-8738205838692-fa4765ccedc651cecf8bd1c50bf3fbd0f1194aeb7e965ae621b42b7120ce02b3"],
             negatives: ["Authorization: Bearer xapp-1-AAG0IKWNZ68-8738205838692"]),
         SecretRule(
             id: "slack.config-token", title: "Slack app configuration token", provider: "slack", severity: .medium,
             keywords: ["xoxe.xox"],
-            pattern: #"(?<![A-Za-z0-9.-])(xoxe\.xox[bp]-[0-9]-[A-Za-z0-9]{160,170})(?![A-Za-z0-9-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9.-"))(xoxe\.xox[bp]-[0-9]-[A-Za-z0-9]{160,170})(?![A-Za-z0-9-])"#,
             minEntropy: 4.0,
             remediation: "Configuration tokens expire after 12 hours, but its refresh token mints new ones: revoke both under Your Apps › Your App Configuration Tokens, and remove them from the file and its history.",
             examples: [#"{"token": "xoxe.xoxp-1-NFCLZkl3XbhgHqLsiY5DPX0PDYzlh9OCBVFnOyofi7xLepc5QIe74WnkDHq4X7dCXnjIs3kgHRN8BVPgXWpx4OW754LLbhb3XRgOU4EZ8s3150OoXC6jNYjpElcNH0mmStbMa9UGOaNqariaqBYdtjTiEs2oloogrTbO"}"#],
@@ -54,7 +61,7 @@ extension SecretRules {
         SecretRule(
             id: "slack.config-refresh-token", title: "Slack app configuration refresh token", provider: "slack",
             keywords: ["xoxe-"],
-            pattern: #"(?<![A-Za-z0-9.-])(xoxe-[0-9]-[A-Za-z0-9]{140,150})(?![A-Za-z0-9-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9.-"))(xoxe-[0-9]-[A-Za-z0-9]{140,150})(?![A-Za-z0-9-])"#,
             minEntropy: 4.0,
             remediation: "Revoke the configuration tokens under Your Apps › Your App Configuration Tokens, and remove the refresh token from the file and its history.",
             examples: [#"{"refresh_token": "xoxe-1-rq5R7IjAiRCYRzsu2M42RUl6411EJCNlfVvOZukgyH4HLXXKqa6YO56bLoSP3XXI9ZNhPTNsXJ5lDUWvtXpcDrxXdmdOmCcR44sTP7XahQKjnbmxx1Ew8fvo06Zyimx5bdbSskbWzUy1i8VAAS"}"#],
@@ -129,7 +136,7 @@ extension SecretRules {
         SecretRule(
             id: "stripe.secret-key", title: "Stripe live secret key", provider: "stripe", severity: .critical,
             keywords: ["sk_live_"],
-            pattern: #"(?<![A-Za-z0-9_])(sk_live_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(sk_live_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "Roll the key in the Stripe Dashboard (Developers › API keys), prefer a restricted key held in a secrets manager, and remove it from the file and its history.",
             examples: ["STRIPE_SECRET_KEY=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"],
@@ -140,7 +147,7 @@ extension SecretRules {
         SecretRule(
             id: "stripe.restricted-key", title: "Stripe live restricted key", provider: "stripe",
             keywords: ["rk_live_"],
-            pattern: #"(?<![A-Za-z0-9_])(rk_live_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(rk_live_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "Roll the restricted key in the Stripe Dashboard (Developers › API keys), store the new one in a secrets manager, and remove it from the file and its history.",
             examples: [#"stripe.api_key = "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""#],
@@ -148,7 +155,7 @@ extension SecretRules {
         SecretRule(
             id: "stripe.test-secret-key", title: "Stripe test-mode secret key", provider: "stripe", severity: .low,
             keywords: ["sk_test_"],
-            pattern: #"(?<![A-Za-z0-9_])(sk_test_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(sk_test_[A-Za-z0-9]{24,247})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "A test-mode key moves no money but reads and writes the account's test data: roll it in the Dashboard, and keep keys out of the repository.",
             examples: ["STRIPE_SECRET_KEY=sk_test_51xCvy23Z3bP43boDAvr2ERUkkvmdXUQbf804yIVsq9srxuFaRva4wQHNwqQFoYiaeZi2h9kWsm4PArIR9UQrp5WC4FCPPg1CBy"],
@@ -156,7 +163,7 @@ extension SecretRules {
         SecretRule(
             id: "square.access-token", title: "Square access token", provider: "square",
             keywords: ["eaaa"],
-            pattern: #"(?<![A-Za-z0-9_-])(EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Revoke the token in the Square Developer Dashboard (or revoke the OAuth grant), issue a new one from a secrets manager, and remove it from the file and its history.",
             examples: ["SQUARE_ACCESS_TOKEN=EAAAdQRZ8FDEzvnr3GZMEF1V0cYRcvpcTs-ZLVn2OHoyQYsd7-tdTnUf9rUV74Oy"],
@@ -164,7 +171,7 @@ extension SecretRules {
         SecretRule(
             id: "square.legacy-access-token", title: "Square legacy access token", provider: "square",
             keywords: ["sq0atp-"],
-            pattern: #"(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.5,
             remediation: "Revoke the token in the Square Developer Dashboard, issue a new one from a secrets manager, and remove it from the file and its history.",
             examples: ["square_token: sq0atp-VxM1uka7y7ildsS-5K_Fvy"],
@@ -172,7 +179,7 @@ extension SecretRules {
         SecretRule(
             id: "square.oauth-secret", title: "Square OAuth application secret", provider: "square",
             keywords: ["sq0csp-"],
-            pattern: #"(?<![A-Za-z0-9_-])(sq0csp-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(sq0csp-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Replace the application secret in the Square Developer Dashboard (OAuth page), store the new one in a secrets manager, and remove it from the file and its history.",
             examples: ["SQUARE_APP_SECRET=sq0csp-xzDoIKFP_pUkydAVL5wN2GixOtSwCuP41GiHY3t1JYc"],
@@ -180,28 +187,28 @@ extension SecretRules {
         SecretRule(
             id: "shopify.admin-access-token", title: "Shopify Admin API access token", provider: "shopify",
             keywords: ["shpat_"],
-            pattern: #"(?<![A-Za-z0-9_])(shpat_[a-fA-F0-9]{32})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(shpat_[a-fA-F0-9]{32})(?![A-Za-z0-9_])"#,
             remediation: "Uninstall and reinstall the custom app (or rotate its credentials) to revoke the token, store the new one in a secrets manager, and remove it from the file and its history.",
             examples: ["X-Shopify-Access-Token: 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"],
             negatives: ["shopify admin shpat_53134750ef661e914e64323b2bb372c"]),
         SecretRule(
             id: "shopify.custom-app-token", title: "Shopify custom app access token", provider: "shopify",
             keywords: ["shpca_"],
-            pattern: #"(?<![A-Za-z0-9_])(shpca_[a-fA-F0-9]{32})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(shpca_[a-fA-F0-9]{32})(?![A-Za-z0-9_])"#,
             remediation: "Rotate the custom app's access token in the Shopify admin, store the new one in a secrets manager, and remove it from the file and its history.",
             examples: [#"SHOPIFY_TOKEN="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""#],
             negatives: ["shopify app shpca_fd9042c5ccda44ed26f4bb8d36aa59dz"]),
         SecretRule(
             id: "shopify.private-app-password", title: "Shopify private app password", provider: "shopify",
             keywords: ["shppa_"],
-            pattern: #"(?<![A-Za-z0-9_])(shppa_[a-fA-F0-9]{32})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(shppa_[a-fA-F0-9]{32})(?![A-Za-z0-9_])"#,
             remediation: "Private apps are retired: delete the app, move to a custom app with a token in a secrets manager, and remove the password from the file and its history.",
             examples: ["shopify_password = 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"],
             negatives: ["shopify private app shppa_aa70766ed24a470ca6b1183abb73459"]),
         SecretRule(
             id: "shopify.shared-secret", title: "Shopify app shared secret", provider: "shopify",
             keywords: ["shpss_"],
-            pattern: #"(?<![A-Za-z0-9_])(shpss_[a-fA-F0-9]{32})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(shpss_[a-fA-F0-9]{32})(?![A-Za-z0-9_])"#,
             remediation: "Rotate the app's client secret in the Partner Dashboard (it signs webhooks and OAuth), store the new one in a secrets manager, and remove it from the file and its history.",
             examples: ["SHOPIFY_API_SECRET=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"],
             negatives: ["shopify app 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3"]),
@@ -240,7 +247,7 @@ extension SecretRules {
         SecretRule(
             id: "sendgrid.api-key", title: "SendGrid API key", provider: "sendgrid",
             keywords: ["sg."],
-            pattern: #"(?<![A-Za-z0-9_.-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_.-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_.-"))(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_.-])"#,
             minEntropy: 4.0,
             remediation: "Delete the key under Settings › API Keys in SendGrid, create one with the narrowest permissions in a secrets manager, and remove it from the file and its history.",
             examples: ["SENDGRID_API_KEY=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"],
@@ -263,7 +270,7 @@ extension SecretRules {
         SecretRule(
             id: "mailchimp.api-key", title: "Mailchimp API key", provider: "mailchimp",
             keywords: ["-us"],
-            pattern: #"(?<![A-Za-z0-9_-])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9_-])"#,
             remediation: "Disable the key under Profile › Extras › API keys in Mailchimp, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: ["MAILCHIMP_API_KEY=1af1d3b2157ab40a585474d3ad622850-us14"],
             negatives: [
@@ -281,7 +288,7 @@ extension SecretRules {
         SecretRule(
             id: "openai.api-key", title: "OpenAI API key", provider: "openai",
             keywords: ["t3blbkfj"],
-            pattern: #"(?<![A-Za-z0-9_-])(sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}|[A-Za-z0-9]{20})T3BlbkFJ[A-Za-z0-9_-]{20,200})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}|[A-Za-z0-9]{20})T3BlbkFJ[A-Za-z0-9_-]{20,200})(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Delete the key in the OpenAI dashboard (API keys, or the project's service accounts), issue a new one from a secrets manager, and remove it from the file and its history.",
             examples: [
@@ -295,7 +302,7 @@ extension SecretRules {
         SecretRule(
             id: "anthropic.api-key", title: "Anthropic API key", provider: "anthropic",
             keywords: ["sk-ant-api03-"],
-            pattern: #"(?<![A-Za-z0-9_-])(sk-ant-api03-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(sk-ant-api03-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Disable the key in the Anthropic Console (Settings › API keys), issue a new one from a secrets manager, and remove it from the file and its history.",
             examples: ["ANTHROPIC_API_KEY=sk-ant-api03-iGjPr2j3920A1cAZfG8II1QMwsmhAnS7px6izeRuosTzAxTbzHqzeVe7yTKoyh1IWXofqGICEnDV7QD4SKjIJmvQteHKrAA"],
@@ -306,7 +313,7 @@ extension SecretRules {
         SecretRule(
             id: "anthropic.admin-key", title: "Anthropic Admin API key", provider: "anthropic", severity: .critical,
             keywords: ["sk-ant-admin01-"],
-            pattern: #"(?<![A-Za-z0-9_-])(sk-ant-admin01-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(sk-ant-admin01-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Delete the admin key in the Anthropic Console (it manages the organisation's members and keys), issue a new one only where needed, and remove it from the file and its history.",
             examples: ["ANTHROPIC_ADMIN_KEY=sk-ant-admin01-sV00pT8RCqUr319LnJcoWrLXuRlYoJLET-h30eQzEDTLMjUNVJq7LoilLnmI-GycxkTAxkeoYivZQiEhk8VKwR-6_zHAQAA"],
@@ -314,7 +321,7 @@ extension SecretRules {
         SecretRule(
             id: "huggingface.token", title: "Hugging Face access token", provider: "huggingface",
             keywords: ["hf_"],
-            pattern: #"(?<![A-Za-z0-9_])(hf_[A-Za-z]{34})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(hf_[A-Za-z]{34})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "Invalidate the token under Settings › Access Tokens on huggingface.co, create a fine-grained one in a secrets manager, and remove it from the file and its history.",
             examples: ["HF_TOKEN=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"],
@@ -351,7 +358,7 @@ extension SecretRules {
         SecretRule(
             id: "newrelic.user-api-key", title: "New Relic user API key", provider: "newrelic",
             keywords: ["nrak-"],
-            pattern: #"(?<![A-Za-z0-9_-])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.5,
             remediation: "Delete the key in New Relic's API keys UI, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: ["NEW_RELIC_API_KEY=NRAK-C0KML6S50CMJOVPXELMWOO7DOXQ"],
@@ -359,14 +366,14 @@ extension SecretRules {
         SecretRule(
             id: "newrelic.license-key", title: "New Relic ingest license key", provider: "newrelic", severity: .medium,
             keywords: ["nral"],
-            pattern: #"(?<![A-Za-z0-9])([0-9a-f]{36}NRAL)(?![A-Za-z0-9])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9"))([0-9a-f]{36}NRAL)(?![A-Za-z0-9])"#,
             remediation: "Rotate the ingest key in New Relic's API keys UI (it only sends data, but anyone holding it can write into the account), and remove it from the file and its history.",
             examples: ["license_key: e5f363360665c015b0ca5e1fd0dae841ed92NRAL"],
             negatives: ["license e5f363360665c015b0ca5e1fd0dae841ed9NRAL"]),
         SecretRule(
             id: "newrelic.insert-key", title: "New Relic insights insert key", provider: "newrelic", severity: .medium,
             keywords: ["nrii-"],
-            pattern: #"(?<![A-Za-z0-9_-])(NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.5,
             remediation: "Delete the insert key in New Relic, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: ["X-Insert-Key: NRII-ZWzwDFrlGXl_z1BVXBt7wRkl8OZfIa2A"],
@@ -376,7 +383,7 @@ extension SecretRules {
         SecretRule(
             id: "sentry.org-token", title: "Sentry organization auth token", provider: "sentry",
             keywords: ["sntrys_"],
-            pattern: #"(?<![A-Za-z0-9_])(sntrys_eyJ[A-Za-z0-9+/]{40,600}={0,2}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(sntrys_eyJ[A-Za-z0-9+/]{40,600}={0,2}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=_])"#,
             minEntropy: 4.0,
             remediation: "Revoke the token under Settings › Auth Tokens (organization) in Sentry, create a new one in a secrets manager or CI secret, and remove it from the file and its history.",
             examples: ["SENTRY_AUTH_TOKEN=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"],
@@ -384,7 +391,7 @@ extension SecretRules {
         SecretRule(
             id: "sentry.user-token", title: "Sentry user auth token", provider: "sentry",
             keywords: ["sntryu_"],
-            pattern: #"(?<![A-Za-z0-9_])(sntryu_[0-9a-f]{64})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(sntryu_[0-9a-f]{64})(?![A-Za-z0-9_])"#,
             remediation: "Revoke the token under User Settings › Personal Tokens in Sentry, create a scoped one in a secrets manager, and remove it from the file and its history.",
             examples: ["SENTRY_AUTH_TOKEN=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"],
             negatives: ["Authorization: Bearer sntryu_9f88e8c04acca50c2acf849fbad2a10c7d5fd99c762c495f4193fb6b18b3da6"]),
@@ -402,7 +409,7 @@ extension SecretRules {
         SecretRule(
             id: "grafana.service-account-token", title: "Grafana service account token", provider: "grafana",
             keywords: ["glsa_"],
-            pattern: #"(?<![A-Za-z0-9_])(glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "Delete the token under Administration › Service accounts in Grafana, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: ["Authorization: Bearer glsa_JLFDccQkaNpode1dhfp5oYq1UpbNjmRA_fac07c64"],
@@ -410,7 +417,7 @@ extension SecretRules {
         SecretRule(
             id: "grafana.cloud-token", title: "Grafana Cloud access policy token", provider: "grafana",
             keywords: ["glc_eyj"],
-            pattern: #"(?<![A-Za-z0-9_])(glc_eyJ[A-Za-z0-9+/]{40,600}={0,2})(?![A-Za-z0-9+/=_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(glc_eyJ[A-Za-z0-9+/]{40,600}={0,2})(?![A-Za-z0-9+/=_])"#,
             minEntropy: 4.0,
             remediation: "Delete the token under the access policy in the Grafana Cloud portal, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: ["GRAFANA_CLOUD_TOKEN=glc_eyJvIjoiOTE0MjM2IiwibiI6InN0YWNrLTkxNDIzNi1sb2dzLXdyaXRlIiwiayI6IkhGNjRyYldxZkhYcXVxcTZVMnNyRUl2dyIsIm0iOnsiciI6InByb2QtdXMtZWFzdC0wIn19"],
@@ -418,7 +425,7 @@ extension SecretRules {
         SecretRule(
             id: "grafana.api-key", title: "Grafana API key (legacy)", provider: "grafana", severity: .medium,
             keywords: ["eyjrijoi"],
-            pattern: #"(?<![A-Za-z0-9_])(eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=_])"#,
             minEntropy: 4.0,
             check: .base64(minBytes: 40),
             remediation: "Delete the API key in Grafana (API keys are deprecated: migrate to a service account token), and remove it from the file and its history.",
@@ -432,7 +439,7 @@ extension SecretRules {
         SecretRule(
             id: "postman.api-key", title: "Postman API key", provider: "postman",
             keywords: ["pmak-"],
-            pattern: #"(?<![A-Za-z0-9_-])(PMAK-[0-9a-f]{24}-[0-9a-f]{34})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(PMAK-[0-9a-f]{24}-[0-9a-f]{34})(?![A-Za-z0-9_-])"#,
             remediation: "Revoke the key under Settings › API keys in Postman, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: ["POSTMAN_API_KEY=PMAK-635ca79d86ed45bead58a426-7db581ff5a3ed9ef8109fb8ce0a88ddc35"],
             negatives: ["Authorization: Bearer PMAK-635ca79d86ed45bead58a426-7db581ff5a3ed9ef8109fb8ce0a88ddc3"]),
@@ -451,7 +458,7 @@ extension SecretRules {
         SecretRule(
             id: "linear.api-key", title: "Linear API key", provider: "linear",
             keywords: ["lin_api_"],
-            pattern: #"(?<![A-Za-z0-9_])(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "Revoke the key under Settings › Security & access › Personal API keys in Linear, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: ["LINEAR_API_KEY=lin_api_9kQcCaiicauQ4fxhrJxW8WIdvYNFV4uBocQsewVt"],
@@ -461,7 +468,7 @@ extension SecretRules {
         SecretRule(
             id: "notion.integration-token", title: "Notion integration token", provider: "notion",
             keywords: ["ntn_"],
-            pattern: #"(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{35})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(ntn_[0-9]{11}[A-Za-z0-9]{35})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "Refresh the integration's secret under Settings › Connections › Develop or manage integrations in Notion, store it in a secrets manager, and remove it from the file and its history.",
             examples: ["NOTION_TOKEN=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"],
@@ -478,14 +485,14 @@ extension SecretRules {
         SecretRule(
             id: "airtable.pat", title: "Airtable personal access token", provider: "airtable",
             keywords: ["pat"],
-            pattern: #"(?<![A-Za-z0-9_])(pat[A-Za-z0-9]{14}\.[0-9a-f]{64})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(pat[A-Za-z0-9]{14}\.[0-9a-f]{64})(?![A-Za-z0-9_])"#,
             remediation: "Delete the token in Airtable's developer hub (Personal access tokens), create one with the narrowest scopes and bases in a secrets manager, and remove it from the file and its history.",
             examples: ["AIRTABLE_TOKEN=pat1NZQ3Fz0mzKaeY.4040a52640b5443eb13cdd40c582250855eafbd4be66f23a934c789a4d1d493e"],
             negatives: ["Authorization: Bearer pat1NZQ3Fz0mzKaeY.4040a52640b5443eb13cdd40c582250855eafbd4be66f23a934c789a4d1d493"]),
         SecretRule(
             id: "figma.pat", title: "Figma personal access token", provider: "figma",
             keywords: ["figd_"],
-            pattern: #"(?<![A-Za-z0-9_-])(figd_[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(figd_[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Revoke the token under Settings › Security › Personal access tokens in Figma, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: ["headers = {'X-Figma-Token': 'figd_eaVY74qDA1_4YonpHNzHS_li0hRQGzjA0Tv6NfQ6'}"],
@@ -505,7 +512,7 @@ extension SecretRules {
         SecretRule(
             id: "mapbox.secret-token", title: "Mapbox secret access token", provider: "mapbox",
             keywords: ["sk.eyj"],
-            pattern: #"(?<![A-Za-z0-9_.-])(sk\.eyJ[A-Za-z0-9_-]{20,300}\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_.-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_.-"))(sk\.eyJ[A-Za-z0-9_-]{20,300}\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_.-])"#,
             minEntropy: 4.0,
             remediation: "Delete the secret token on the Mapbox account's Access tokens page, create a new one with the narrowest scopes in a secrets manager, and remove it from the file and its history.",
             examples: ["MAPBOX_DOWNLOADS_TOKEN=sk.eyJ1IjoiYWNtZS1tYXBzIiwiYSI6IjVkbTFvN2psZGxkenQ1Z2Q0NHBuaTNrZXMifQ.lKcL1hODNhzfZ0jxBAK2h2"],
@@ -515,7 +522,7 @@ extension SecretRules {
         SecretRule(
             id: "age.secret-key", title: "age secret key", provider: "age", severity: .critical,
             keywords: ["age-secret-key-1"],
-            pattern: #"(?<![A-Za-z0-9])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?![A-Za-z0-9])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9"))(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?![A-Za-z0-9])"#,
             remediation: "Generate a new identity (age-keygen), re-encrypt everything encrypted to the old recipient, treat those files as disclosed, and remove the key from the file and its history.",
             examples: ["AGE-SECRET-KEY-1W4F4RVQCF9ZN0Z90RDJQP0NMT6FFMTTGX6F4NC7R232T23QK5YCSURYH5Q"],
             negatives: [

@@ -1,5 +1,12 @@
 import RosterModel
 
+/// Where a token may start: not inside a longer run of its own `alphabet` (a bracket expression's
+/// contents), except right after a percent-escape (`%3D`, a URL-encoded `=`) or a JSON or shell
+/// escape (`\n`), whose last character is a letter but ends the text before the token.
+private func tokenStart(_ alphabet: String) -> String {
+    #"(?:(?<=%[0-9A-Fa-f]{2})|(?<=\\[nrt])|(?<![\#(alphabet)]))"#
+}
+
 /// Tokens issued by source-control and CI hosts: GitHub, GitLab, Atlassian (Bitbucket, Jira,
 /// Confluence).
 ///
@@ -21,7 +28,7 @@ extension SecretRules {
         SecretRule(
             id: "github.pat.classic", title: "GitHub personal access token (classic)", provider: "github", severity: .critical,
             keywords: ["ghp_"],
-            pattern: #"(?<![A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
             check: .base62CRC32(prefixLength: 4),
             remediation: "Delete the token under Settings › Developer settings › Personal access tokens, replace it with a fine-grained token or a GitHub App scoped to the repositories it needs, and remove it from the file and its history.",
             examples: [
@@ -36,7 +43,7 @@ extension SecretRules {
         SecretRule(
             id: "github.oauth", title: "GitHub OAuth access token", provider: "github",
             keywords: ["gho_"],
-            pattern: #"(?<![A-Za-z0-9_])(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
             check: .base62CRC32(prefixLength: 4),
             remediation: "Revoke the OAuth app's grant (Settings › Applications, or the app's API), have the user re-authorise, and remove the token from the file and its history.",
             examples: [#"{"access_token":"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","token_type":"bearer","scope":"repo"}"#],
@@ -44,7 +51,7 @@ extension SecretRules {
         SecretRule(
             id: "github.app.user-to-server", title: "GitHub App user-to-server token", provider: "github", severity: .medium,
             keywords: ["ghu_"],
-            pattern: #"(?<![A-Za-z0-9_])(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
             check: .base62CRC32(prefixLength: 4),
             remediation: "Revoke the user's authorisation of the GitHub App (it expires within eight hours, but its refresh token does not), and remove the token from the file and its history.",
             examples: ["Authorization: Bearer ghu_JLGpbr0o4nArJKpArpkZldAhGyvtsD2RYCVu"],
@@ -52,7 +59,7 @@ extension SecretRules {
         SecretRule(
             id: "github.app.installation", title: "GitHub App installation (server-to-server) token", provider: "github", severity: .medium,
             keywords: ["ghs_"],
-            pattern: #"(?<![A-Za-z0-9_])(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
             check: .base62CRC32(prefixLength: 4),
             remediation: "Revoke the installation token (DELETE /installation/token); it expires within an hour, so also check how it reached the file: the App's private key that minted it may be exposed too.",
             examples: ["GH_INSTALLATION_TOKEN='ghs_9eFNu0ANO1auejPXt56YQ4oPOkCRbH1xvSuP'"],
@@ -60,7 +67,7 @@ extension SecretRules {
         SecretRule(
             id: "github.app.refresh", title: "GitHub App refresh token", provider: "github",
             keywords: ["ghr_"],
-            pattern: #"(?<![A-Za-z0-9_])(ghr_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(ghr_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"#,
             check: .base62CRC32(prefixLength: 4),
             remediation: "Revoke the user's authorisation of the GitHub App, which invalidates the refresh token (valid six months), and remove it from the file and its history.",
             examples: [#"refresh_token = "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""#],
@@ -70,7 +77,7 @@ extension SecretRules {
         SecretRule(
             id: "github.pat.fine-grained", title: "GitHub fine-grained personal access token", provider: "github", severity: .critical,
             keywords: ["github_pat_"],
-            pattern: #"(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_"))(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "Delete the token under Settings › Developer settings › Fine-grained tokens, issue a new one from a secrets manager with the narrowest repositories and permissions, and remove it from the file and its history.",
             examples: [
@@ -96,7 +103,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.pat", title: "GitLab personal access token", provider: "gitlab", severity: .critical,
             keywords: ["glpat-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glpat-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])"#,
             minEntropy: 3.0,
             remediation: "Revoke the token under User settings › Access tokens (or the group or project's access tokens), issue a new one from a secrets manager, and remove it from the file and its history.",
             examples: [
@@ -110,7 +117,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.pat.routable", title: "GitLab personal access token (routable)", provider: "gitlab", severity: .critical,
             keywords: ["glpat-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{2}[0-9a-z]{7})(?![A-Za-z0-9_.-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glpat-[A-Za-z0-9_-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{2}[0-9a-z]{7})(?![A-Za-z0-9_.-])"#,
             minEntropy: 4.0,
             remediation: "Revoke the token under User settings › Access tokens (or the group or project's access tokens), issue a new one from a secrets manager, and remove it from the file and its history.",
             examples: [
@@ -124,7 +131,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.runner.authentication", title: "GitLab runner authentication token", provider: "gitlab",
             keywords: ["glrt-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glrt-(?:[A-Za-z0-9_-]{20}|t\d_[A-Za-z0-9_-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{2}[0-9a-z]{7}))(?![A-Za-z0-9_.-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glrt-(?:[A-Za-z0-9_-]{20}|t\d_[A-Za-z0-9_-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{2}[0-9a-z]{7}))(?![A-Za-z0-9_.-])"#,
             minEntropy: 3.0,
             remediation: "Reset the runner's authentication token (CI/CD settings › Runners, or the runners API), re-register the runner from a secrets manager, and remove the token from the file and its history.",
             examples: [
@@ -135,7 +142,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.runner.registration", title: "GitLab runner registration token", provider: "gitlab",
             keywords: ["gr1348941"],
-            pattern: #"(?<![A-Za-z0-9_-])(GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.0,
             remediation: "Reset the registration token in the project, group or instance runner settings (registration tokens are deprecated: move to runner authentication tokens), and remove it from the file and its history.",
             examples: ["gitlab-runner register --url https://gitlab.com --registration-token GR1348941w0e0t0ctqOYqlNUBlU13"],
@@ -143,14 +150,14 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.pipeline-trigger", title: "GitLab pipeline trigger token", provider: "gitlab",
             keywords: ["glptt-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glptt-[0-9a-f]{40})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glptt-[0-9a-f]{40})(?![A-Za-z0-9_-])"#,
             remediation: "Revoke the trigger under CI/CD settings › Pipeline trigger tokens, create a new one stored as a masked variable, and remove it from the file and its history.",
             examples: ["curl -X POST --form token=glptt-dbe70f80eb3431b0dca349d9520eb48071f361bd --form ref=main https://gitlab.com/api/v4/projects/42/trigger/pipeline"],
             negatives: ["curl -X POST https://gitlab.com/api/v4/projects/42/ref/main/trigger/pipeline?glptt-dbe70f80eb3431b0dca349d9520eb48071f361bg"]),  // not hex
         SecretRule(
             id: "gitlab.deploy-token", title: "GitLab deploy token", provider: "gitlab",
             keywords: ["gldt-"],
-            pattern: #"(?<![A-Za-z0-9_-])(gldt-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(gldt-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.0,
             remediation: "Revoke the deploy token under Repository settings › Deploy tokens, create a new one with the narrowest scopes, and remove it from the file and its history.",
             examples: ["docker login registry.gitlab.com -u gitlab+deploy-token-7 -p gldt-75PHGsw09B4CJCSmANks"],
@@ -158,7 +165,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.feed-token", title: "GitLab feed token", provider: "gitlab", severity: .medium,
             keywords: ["glft-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glft-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glft-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.0,
             remediation: "Reset the feed token under User settings › Access tokens, and remove it from the file and its history.",
             examples: ["https://gitlab.com/dashboard/issues.atom?feed_token=glft-uTrmBdHU20aSGLrJGaNa&state=opened"],
@@ -166,14 +173,14 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.oauth-app-secret", title: "GitLab OAuth application secret", provider: "gitlab",
             keywords: ["gloas-"],
-            pattern: #"(?<![A-Za-z0-9_-])(gloas-[0-9a-f]{64})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(gloas-[0-9a-f]{64})(?![A-Za-z0-9_-])"#,
             remediation: "Renew the application's secret under Applications (user, group or instance), update the client from a secrets manager, and remove it from the file and its history.",
             examples: ["OAUTH_CLIENT_SECRET=gloas-9e93a5ae95e1acc583def65b6ac7e055b7cfc587a5601148754f360b072d19c3"],
             negatives: ["client gloas-9e93a5ae95e1acc583def65b6ac7e055b7cfc587a5601148754f360b072d19"]),
         SecretRule(
             id: "gitlab.scim-token", title: "GitLab SCIM token", provider: "gitlab",
             keywords: ["glsoat-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glsoat-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glsoat-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.0,
             remediation: "Reset the SCIM token in the group's SAML SSO settings, update the identity provider, and remove it from the file and its history.",
             examples: ["scim_bearer: glsoat-e9fLX6Hih5iv73xQuXYe"],
@@ -182,7 +189,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.ci-job-token", title: "GitLab CI/CD job token", provider: "gitlab", severity: .medium,
             keywords: ["glcbt-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.0,
             remediation: "A job token lives only while its job runs, so a leaked one is usually expired; find how it reached the file (job logs, artifacts), stop that, and remove it from the file and its history.",
             examples: ["CI_JOB_TOKEN=glcbt-64_TITdVop5QJ4l6hEpTlnc"],
@@ -190,7 +197,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.agent-token", title: "GitLab agent for Kubernetes token", provider: "gitlab",
             keywords: ["glagent-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glagent-[A-Za-z0-9_-]{50})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glagent-[A-Za-z0-9_-]{50})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.5,
             remediation: "Revoke the agent's token under Operate › Kubernetes clusters, create a new one stored as a cluster secret, and remove it from the file and its history.",
             examples: ["helm upgrade --install gitlab-agent gitlab/gitlab-agent --set config.token=glagent-uPVSLdh_txnPQRHYFsPdtrGLdt7gaWB9zNTi1UqMTSo8RWwIBX"],
@@ -198,7 +205,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.incoming-mail-token", title: "GitLab incoming email token", provider: "gitlab", severity: .medium,
             keywords: ["glimt-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glimt-[A-Za-z0-9_-]{25})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glimt-[A-Za-z0-9_-]{25})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.0,
             remediation: "Reset the incoming email token under User settings › Access tokens, and remove it from the file and its history.",
             examples: ["incoming_email_token: glimt-BVIXIQZB12XximzTNcF7-vwR7"],
@@ -206,7 +213,7 @@ extension SecretRules {
         SecretRule(
             id: "gitlab.feature-flags-client-token", title: "GitLab feature flags client token", provider: "gitlab", severity: .low,
             keywords: ["glffct-"],
-            pattern: #"(?<![A-Za-z0-9_-])(glffct-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(glffct-[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.0,
             remediation: "Reset the instance ID token under Deploy › Feature flags › Configure; it only reads flag states, but remove it from the file and its history.",
             examples: [#"unleash: { url: "https://gitlab.com/api/v4/feature_flags/unleash/42", instanceId: "glffct-j3uPy9rDSFOhMRea19k2" }"#],
@@ -224,7 +231,7 @@ extension SecretRules {
         SecretRule(
             id: "atlassian.api-token", title: "Atlassian API token", provider: "atlassian", severity: .critical,
             keywords: ["atatt3"],
-            pattern: #"(?<![A-Za-z0-9_-])(ATATT3[A-Za-z0-9_-]{177}=[0-9A-F]{8})(?![A-Za-z0-9_=-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(ATATT3[A-Za-z0-9_-]{177}=[0-9A-F]{8})(?![A-Za-z0-9_=-])"#,
             minEntropy: 4.5,
             remediation: "Revoke the token at id.atlassian.com › Security › API tokens, issue a scoped token or service account from a secrets manager, and remove it from the file and its history.",
             examples: [
@@ -237,7 +244,7 @@ extension SecretRules {
         SecretRule(
             id: "bitbucket.app-password", title: "Bitbucket app password", provider: "atlassian",
             keywords: ["atbb"],
-            pattern: #"(?<![A-Za-z0-9_-])(ATBB[A-Za-z0-9]{24}[0-9A-F]{8})(?![A-Za-z0-9_-])"#,
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(ATBB[A-Za-z0-9]{24}[0-9A-F]{8})(?![A-Za-z0-9_-])"#,
             minEntropy: 3.5,
             remediation: "Revoke the app password under Personal settings › App passwords (app passwords are being retired: move to an API token with scopes), and remove it from the file and its history.",
             examples: [#"BITBUCKET_APP_PASSWORD="ATBBFry21qF8MzDYfQqnill4974nA6000781""#],

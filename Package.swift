@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "RosterStore", targets: ["RosterStore"]),
         .library(name: "RosterAnalysis", targets: ["RosterAnalysis"]),
         .library(name: "RosterService", targets: ["RosterService"]),
+        .library(name: "RosterSecrets", targets: ["RosterSecrets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -64,6 +65,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterSecrets",
+            dependencies: ["RosterModel"],
+            swiftSettings: connectorSettings
+        ),
+        .target(
             name: "RosterService",
             dependencies: ["RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis"],
             swiftSettings: swiftSettings
@@ -74,6 +80,11 @@ let package = Package(
                 "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RosterSecrets",
+            dependencies: ["RosterModel"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -91,9 +102,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RosterSecretsTests",
+            dependencies: ["RosterModel", "RosterSecrets"],
+            path: "Tests/RosterSecretsTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RosterAnalysisTests",
             dependencies: ["RosterModel", "RosterConnectors", "RosterAnalysis"],
             path: "Tests/RosterAnalysisTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterSecretsTests",
+            dependencies: ["RosterSecrets", "RosterModel"],
+            path: "Tests/RosterSecretsTests",
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,60 @@
+import RosterModel
+import Testing
+
+@testable import RosterSecrets
+
+/// Every rule's own examples and negatives, against the whole rule set (so one rule's look-alike
+/// caught by another rule shows up too).
+@Suite struct RuleExamplesTests {
+    static let scanner = try! SecretScanner(rules: SecretRules.all)
+
+    @Test func theRuleSetIsLargeAndWellFormed() throws {
+        let rules = SecretRules.all
+        #expect(Set(rules.map(\.id)).count == rules.count)
+        for rule in rules {
+            #expect(!rule.examples.isEmpty, "\(rule.id) has no example")
+            #expect(!rule.negatives.isEmpty, "\(rule.id) has no negative example")
+            #expect(rule.keywords.allSatisfy { $0.utf8.count >= 3 }, "\(rule.id) has a keyword under three characters")
+        }
+    }
+
+    @Test(arguments: SecretRules.all.map(\.id))
+    func examplesAreFound(_ id: String) throws {
+        let rule = try #require(SecretRules.all.first { $0.id == id })
+        for example in rule.examples {
+            let matches = Self.scanner.scan(text: example)
+            #expect(matches.contains { $0.ruleId == id }, "\(id) missed its example: \(example.prefix(120))")
+            #expect(matches.allSatisfy { $0.ruleId == id }, "\(id)'s example also matched \(matches.map(\.ruleId))")
+        }
+    }
+
+    @Test(arguments: SecretRules.all.map(\.id))
+    func negativesAreNot(_ id: String) throws {
+        let rule = try #require(SecretRules.all.first { $0.id == id })
+        for negative in rule.negatives {
+            let matches = Self.scanner.scan(text: negative)
+            #expect(matches.isEmpty, "\(id)'s negative matched \(matches.map(\.ruleId)): \(negative.prefix(120))")
+        }
+    }
+
+    @Test func anAccessKeyIsPairedWithItsSecret() throws {
+        let text = """
+            [default]
+            aws_access_key_id = AKIA4QKZB7X2M5NPRS3T
+            aws_secret_access_key = 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
+            """
+        let matches = Self.scanner.scan(text: text)
+        #expect(matches.count == 1)
+        let match = try #require(matches.first)
+        #expect(match.ruleId == "aws.access-key-id")
+        #expect(match.line == 2 && match.column == 21)
+        #expect(match.fingerprint == CredentialFingerprint(.awsAccessKeyId, of: "AKIA4QKZB7X2M5NPRS3T"))
+        #expect(match.paired?.fingerprint == CredentialFingerprint(.awsSecretAccessKey, of: "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"))
+        #expect(match.paired?.line == 3)
+        #expect(match.preview == "AKIA…RS3T")
+    }
+
+    @Test func inlineAllowAcceptsAFinding() {
+        #expect(Self.scanner.scan(text: "AWS_ACCESS_KEY_ID=AKIA4QKZB7X2M5NPRS3T # roster:allow").isEmpty)
+    }
+}

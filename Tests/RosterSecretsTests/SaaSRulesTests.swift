@@ -96,6 +96,15 @@ import Testing
         #expect(service.isEmpty != found, "\(text): \(service)")
     }
 
+    @Test func aContextAnchoredKeyIsFoundBelowALineThatMentionsExample() {
+        // Java packages are often `com.example…`: only the secret's own line may mark a fixture.
+        let text = """
+            import com.example.billing.Invoice;
+                private static final String DD_API_KEY = "9c8747a2a7a6643c4fb0a9999cdaa54d";
+            """
+        #expect(Self.ids(text) == ["datadog.api-key"])
+    }
+
     // MARK: Placeholders and documentation
 
     @Test(arguments: [

@@ -94,7 +94,7 @@ extension SecretRules {
         SecretRule(
             id: "discord.bot-token", title: "Discord bot token", provider: "discord",
             keywords: ["discord"],
-            pattern: #"(?i:discord)[^\n]{0,80}?(?<![A-Za-z0-9_.-])([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.(?:[A-Za-z0-9_-]{27}|[A-Za-z0-9_-]{38}))(?![A-Za-z0-9_.-])"#,
+            pattern: #"(?i:discord).{0,80}?(?<![A-Za-z0-9_.-])([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.(?:[A-Za-z0-9_-]{27}|[A-Za-z0-9_-]{38}))(?![A-Za-z0-9_.-])"#,
             minEntropy: 4.0,
             remediation: "Reset the bot's token in the Discord Developer Portal (Bot › Reset Token), store the new one in a secrets manager, and remove it from the file and its history.",
             examples: [#"DISCORD_BOT_TOKEN="NDQ2ODUzMjU3MjIxMjU2OTA0Mw.9dBYYp.6b4QKiTg4s-wyzU9xgZt1-yToXANj0lnOAEAst""#],
@@ -115,7 +115,7 @@ extension SecretRules {
         SecretRule(
             id: "telegram.bot-token", title: "Telegram bot token", provider: "telegram",
             keywords: ["telegram", "bot_token", "bottoken", "bot-token"],
-            pattern: #"(?i:telegram|bot_?token|bot-token)[^\n]{0,80}?(?<![0-9])([0-9]{8,10}:A[A-Za-z0-9_-]{34})(?![A-Za-z0-9_-])"#,
+            pattern: #"(?i:telegram|bot_?token|bot-token).{0,80}?(?<![0-9])([0-9]{8,10}:A[A-Za-z0-9_-]{34})(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Revoke the token with @BotFather (/revoke), store the new one in a secrets manager, and remove it from the file and its history.",
             examples: [
@@ -222,7 +222,7 @@ extension SecretRules {
         SecretRule(
             id: "twilio.api-key", title: "Twilio API key SID", provider: "twilio", severity: .medium,
             keywords: ["twilio"],
-            pattern: #"(?i:twilio)[^\n]{0,80}?(?<![A-Za-z0-9])(SK[0-9a-f]{32})(?![A-Za-z0-9])"#,
+            pattern: #"(?i:twilio).{0,80}?(?<![A-Za-z0-9])(SK[0-9a-f]{32})(?![A-Za-z0-9])"#,
             remediation: "Delete the API key in the Twilio Console (Account › API keys), create a new one with its secret in a secrets manager, and remove both from the file and its history.",
             examples: ["TWILIO_API_KEY=SK8349ec0934d0c5796dcc19eb20f0ac31"],
             negatives: [
@@ -234,7 +234,7 @@ extension SecretRules {
         SecretRule(
             id: "twilio.auth-token", title: "Twilio auth token", provider: "twilio", severity: .critical,
             keywords: ["twilio"],
-            pattern: #"(?i:twilio)[^\n]{0,160}?(?:(?<![A-Za-z0-9])AC[0-9a-f]{32}:|(?i:auth_?token)["']?\s*[:=]\s*["']?)([0-9a-f]{32})(?![A-Za-z0-9])"#,
+            pattern: #"(?i:twilio).{0,160}?(?:(?<![A-Za-z0-9])AC[0-9a-f]{32}:|(?i:auth_?token)["']?\s*[:=]\s*["']?)([0-9a-f]{32})(?![A-Za-z0-9])"#,
             remediation: "Rotate the auth token in the Twilio Console (a secondary token lets you switch without downtime), prefer API keys held in a secrets manager, and remove it from the file and its history.",
             examples: [
                 "TWILIO_AUTH_TOKEN=bdd3aa268e255abb44a457b2ce37f5a0",
@@ -257,7 +257,7 @@ extension SecretRules {
         SecretRule(
             id: "mailgun.api-key", title: "Mailgun API key", provider: "mailgun",
             keywords: ["mailgun"],
-            pattern: #"(?i:mailgun)[^\n]{0,80}?(?<![A-Za-z0-9_-])(key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?![A-Za-z0-9_-])"#,
+            pattern: #"(?i:mailgun).{0,80}?(?<![A-Za-z0-9_-])(key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?![A-Za-z0-9_-])"#,
             remediation: "Delete the key under API Security in the Mailgun dashboard, create a new one (a domain sending key where possible) in a secrets manager, and remove it from the file and its history.",
             examples: [
                 "MAILGUN_API_KEY=key-c0be70c31773250552016e97b72e0f1b",
@@ -339,7 +339,7 @@ extension SecretRules {
         SecretRule(
             id: "datadog.api-key", title: "Datadog API key", provider: "datadog",
             keywords: ["datadog", "dd_api_key", "dd-api-key"],
-            pattern: #"(?i:datadog|dd_api_key|dd-api-key)[^\n]{0,60}?(?<![A-Za-z0-9])([0-9a-f]{32})(?![A-Za-z0-9])"#,
+            pattern: #"(?i:datadog|dd_api_key|dd-api-key).{0,60}?(?<![A-Za-z0-9])([0-9a-f]{32})(?![A-Za-z0-9])"#,
             minEntropy: 3.0,
             remediation: "Revoke the key under Organization Settings › API Keys in Datadog, create a new one in a secrets manager, and remove it from the file and its history.",
             examples: [
@@ -350,7 +350,7 @@ extension SecretRules {
         SecretRule(
             id: "datadog.app-key", title: "Datadog application key", provider: "datadog",
             keywords: ["datadog", "dd_app_key", "dd-application-key", "dd_application_key"],
-            pattern: #"(?i:datadog|dd_app_key|dd-application-key|dd_application_key)[^\n]{0,60}?(?<![A-Za-z0-9])([0-9a-f]{40})(?![A-Za-z0-9])"#,
+            pattern: #"(?i:datadog|dd_app_key|dd-application-key|dd_application_key).{0,60}?(?<![A-Za-z0-9])([0-9a-f]{40})(?![A-Za-z0-9])"#,
             minEntropy: 3.0,
             remediation: "Revoke the application key (Organization Settings › Application Keys, or the owner's personal settings), create a scoped one in a secrets manager, and remove it from the file and its history.",
             examples: ["DD_APP_KEY=4373e1bda1319b0900f8405be79545124e54762c"],
@@ -447,7 +447,7 @@ extension SecretRules {
         SecretRule(
             id: "okta.api-token", title: "Okta API token", provider: "okta",
             keywords: ["ssws", "okta"],
-            pattern: #"(?i:ssws|okta)[^\n]{0,60}?(?<![A-Za-z0-9_-])(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])"#,
+            pattern: #"(?i:ssws|okta).{0,60}?(?<![A-Za-z0-9_-])(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Revoke the token under Security › API › Tokens in the Okta admin console (it acts with its creator's admin rights), move to an OAuth service app, and remove it from the file and its history.",
             examples: [
@@ -476,7 +476,7 @@ extension SecretRules {
         SecretRule(
             id: "notion.integration-token.legacy", title: "Notion integration token (legacy secret_)", provider: "notion",
             keywords: ["notion"],
-            pattern: #"(?i:notion)[^\n]{0,60}?(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})(?![A-Za-z0-9_])"#,
+            pattern: #"(?i:notion).{0,60}?(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})(?![A-Za-z0-9_])"#,
             minEntropy: 4.0,
             remediation: "Refresh the integration's secret in Notion's integration settings, store it in a secrets manager, and remove it from the file and its history.",
             examples: [#"const notion = new Client({ auth: "secret_Ug2PgvrAStSt0BZhtQSEFcyUZynwLDwv71W4lUdsgFY" })"#],
@@ -502,7 +502,7 @@ extension SecretRules {
         SecretRule(
             id: "dropbox.access-token", title: "Dropbox short-lived access token", provider: "dropbox", severity: .medium,
             keywords: ["dropbox"],
-            pattern: #"(?i:dropbox)[^\n]{0,80}?(?<![A-Za-z0-9_.-])(sl\.(?:u\.)?[A-Za-z0-9_-]{130,1500})(?![A-Za-z0-9_-])"#,
+            pattern: #"(?i:dropbox).{0,80}?(?<![A-Za-z0-9_.-])(sl\.(?:u\.)?[A-Za-z0-9_-]{130,1500})(?![A-Za-z0-9_-])"#,
             minEntropy: 4.0,
             remediation: "Revoke the token (/2/auth/token/revoke) and its refresh token in the Dropbox app console, and remove it from the file and its history.",
             examples: ["DROPBOX_ACCESS_TOKEN=sl.9Z0fXrjT80VIjcy3MU2aFzEmVG6FDPEB_SCJqGWX7M8ZM1J8px625JjxQF-3q2LARYyoQ6NlmeLp0ar07lZW6dnHzPovxo9RwcLMqsBTGy7bYkYMYwbNdNggxINPqdhKF3gRhq-R"],

@@ -224,6 +224,8 @@ extension SecretRules {
 
     /// Atlassian's current API tokens (Jira, Confluence, Bitbucket): `ATATT3`, 177 base64url
     /// characters, `=`, then eight uppercase hex digits, the CRC32 of everything before them.
+    /// Bitbucket Cloud repository, project and workspace access tokens have the same shape with
+    /// `ATCTT3`. Every issued token seen so far continues `xFfGF0`; the patterns do not require it.
     /// Bitbucket app passwords: `ATBB`, 24 base62 characters, and the CRC32 of those 28 in eight
     /// uppercase hex digits. (Both checksums verified on public leaked samples; the engine has no
     /// hex-CRC32 check yet, so the lengths carry the precision.)
@@ -235,11 +237,24 @@ extension SecretRules {
             minEntropy: 4.5,
             remediation: "Revoke the token at id.atlassian.com › Security › API tokens, issue a scoped token or service account from a secrets manager, and remove it from the file and its history.",
             examples: [
-                "JIRA_API_TOKEN=ATATT3QImwZIbHwEI2yi08t1NWNm0pR7ijVuXRY-tfKT9YPjQ-QzXtNSVsmlCSeY2oneQrj9AonJQpZN-ZfHDv5OaW3FMKMH6nEbtBTuav7EoZOZX8mh6EKqWwV83uzyzkutBIOuIzsqLDt37-wsz-f-MZgapTvSxyc9M3uv4sNcxagHph1lZ3F=D5697F1A"
+                "JIRA_API_TOKEN=ATATT3xFfGF0D55VIRf5XKpojQnaRKInANq1eSsjJ-m5vb4GBXlWw9iYONymwpea8HIbvp-Xp-Z2Z4RTggVK3tK_YbJ_T9urPkKIM2u4vl7jRmXzqnL73WfbzSsv2-UIh18GiQhJdqilw_NyK-hPA6FXBeIWG8XL2BscbFu9ZYi49SbIz0-516f=9A3F135B"
             ],
             negatives: [
                 "curl -u ops@acme.io:ATATT3QImwZIbHwEI2yi08t1NWNm0pR7ijVuXRY-tfKT9YPjQ-QzXtNSVsmlCSeY2oneQrj9AonJQpZN-ZfHDv5OaW3FMKMH6nEbtBTuav7EoZOZX8mh6EKqWwV83uzyzkutBIOuIzsqLDt37-wsz-f-MZgapTvSxyc9M3uv4sNcxagHph1lZ3F https://acme.atlassian.net/rest/api/3/myself",  // no checksum tail
                 "Jira tokens start with ATATT3xFfGF0",
+            ]),
+        SecretRule(
+            id: "bitbucket.access-token", title: "Bitbucket repository, project or workspace access token", provider: "atlassian",
+            keywords: ["atctt3"],
+            pattern: #"\#(tokenStart("A-Za-z0-9_-"))(ATCTT3[A-Za-z0-9_-]{150,250}=[0-9A-F]{8})(?![A-Za-z0-9_=-])"#,
+            minEntropy: 4.5,
+            remediation: "Revoke the access token under the repository, project or workspace settings › Access tokens in Bitbucket, create a new one with the narrowest scopes, and remove it from the file and its history.",
+            examples: [
+                "git clone https://x-token-auth:ATCTT3xFfGF0uIKYRSPuwiPSVqx25VKp-h9rP58TVA7bs-sDEiN_OjJnNzlWac6511eN8woxM_WwMeZ4swstab2-lxwX6mRcVIpwQl2qjqDTMBlphf1VZrcriyIc4LFgTDNWRs5VJ2FV6atucF0U5nbSbyUF2OzrjVdLc7BCtQpy8IWGx_jjSKE=C5FCA8B7@bitbucket.org/acme/infra.git"
+            ],
+            negatives: [
+                "Authorization: Bearer ATCTT3xFfGF0uIKYRSPuwiPSVqx25VKp-h9rP58TVA7bs-sDEiN_OjJnNzlWac6511eN8woxM_WwMeZ4swstab2-lxwX6mRcVIpwQl2qjqDTMBlphf1VZrcriyIc4LFgTDNWRs5VJ2FV6atucF0U5nbSbyUF2OzrjVdLc7BCtQpy8IWGx_jjSKE",  // no checksum tail
+                "Bitbucket access tokens start ATCTT3xFfGF0",
             ]),
         SecretRule(
             id: "bitbucket.app-password", title: "Bitbucket app password", provider: "atlassian",

@@ -67,7 +67,8 @@ import Testing
     }
 
     @Test func aTwilioAuthTokenAfterItsAccountSidIsTheSecretNotTheSid() {
-        let line = "client = Client('AC976c9c7825418fe5f3c094edc7417ce5', 'x') # twilio -u AC976c9c7825418fe5f3c094edc7417ce5:bdd3aa268e255abb44a457b2ce37f5a0"
+        let line =
+            "client = Client('AC976c9c7825418fe5f3c094edc7417ce5', 'x') # twilio -u AC976c9c7825418fe5f3c094edc7417ce5:bdd3aa268e255abb44a457b2ce37f5a0"
         #expect(Self.ids(line) == ["twilio.auth-token"])
         #expect(Self.secret(line) == "bdd3aa268e255abb44a457b2ce37f5a0")
     }

@@ -1,3 +1,5 @@
+import Foundation
+import RosterModel
 import RosterSecrets
 import Testing
 
@@ -5,7 +7,7 @@ import Testing
 /// finding (not also a generic JWT), Docker auth needs a password, database URLs skip variables,
 /// masks and user-equals-password defaults.
 @Suite struct InfraRulesTests {
-    static let scanner = SecretScanner(rules: SecretRules.all)
+    static let scanner = try! SecretScanner(rules: SecretRules.all)
 
     static func ruleIds(_ text: String, path: String = "deploy.yaml") -> [String] {
         scanner.scan(text: text, path: path).map(\.ruleId)

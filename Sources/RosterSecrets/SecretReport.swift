@@ -95,7 +95,11 @@ public enum SecretReport {
     /// becomes critical and names its holder; an unknown one is said to be unknown.
     public static func attribute(_ findings: inout [SecretFinding], holders: [CredentialFingerprint: CredentialHolder]) {
         for index in findings.indices {
-            guard let fingerprint = CredentialFingerprint(parsing: findings[index].fingerprint), let holder = holders[fingerprint] else { continue }
+            guard let fingerprint = CredentialFingerprint(parsing: findings[index].fingerprint), var holder = holders[fingerprint] else { continue }
+            // An access key's id is the found value itself: print its preview, not the id.
+            if let id = holder.credentialId, CredentialFingerprint(fingerprint.namespace, of: id) == fingerprint {
+                holder.credentialId = findings[index].preview
+            }
             findings[index].identity = holder
             switch holder.status {
             case "active":

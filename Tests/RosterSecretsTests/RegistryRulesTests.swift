@@ -1,23 +1,31 @@
+import Foundation
+import RosterModel
 import RosterSecrets
 import Testing
 
 /// The registry rules against every rule, plus their edges: npm's checksum, exact lengths and case.
 @Suite struct RegistryRulesTests {
-    static let scanner = SecretScanner(rules: SecretRules.all)
+    /// Every shipped rule, with this branch's families added where the list does not have them yet.
+    static let rules = SecretRules.all + (SecretRules.cloud + SecretRules.infra + SecretRules.registry).filter { rule in
+        !SecretRules.all.contains { $0.id == rule.id }
+    }
+    static let scanner = try! SecretScanner(rules: rules)
 
     static func ruleIds(_ text: String, path: String = ".npmrc") -> [String] {
         scanner.scan(text: text, path: path).map(\.ruleId)
     }
 
-    @Test(arguments: SecretRules.registry)
-    func examplesFindOneSecretEach(_ rule: SecretRule) {
+    @Test(arguments: SecretRules.registry.map(\.id))
+    func examplesFindOneSecretEach(_ id: String) throws {
+        let rule = try #require(SecretRules.registry.first { $0.id == id })
         for text in rule.examples {
             #expect(Self.ruleIds(text).filter { $0 == rule.id }.count == 1, "\(rule.id) on: \(text)")
         }
     }
 
-    @Test(arguments: SecretRules.registry)
-    func negativesFindNothing(_ rule: SecretRule) {
+    @Test(arguments: SecretRules.registry.map(\.id))
+    func negativesFindNothing(_ id: String) throws {
+        let rule = try #require(SecretRules.registry.first { $0.id == id })
         for text in rule.negatives {
             #expect(!Self.ruleIds(text).contains(rule.id), "\(rule.id) on: \(text)")
         }
@@ -28,8 +36,9 @@ import Testing
         #expect(Self.ruleIds("//registry.npmjs.org/:_authToken=\(token)") == ["npm.access-token"])
         // One character of the random part changed: the CRC32 no longer fits.
         let altered = token.replacingOccurrences(of: "5U9W", with: "5U9X")
-        #expect(Self.ruleIds("//registry.npmjs.org/:_authToken=\(altered)").isEmpty)
-        #expect(Self.ruleIds("//registry.npmjs.org/:_authToken=\(token)X").isEmpty)
+        // (Not in a `token` assignment, where the generic rule would rightly report it.)
+        #expect(Self.ruleIds("published by \(altered)").isEmpty)
+        #expect(Self.ruleIds("published by \(token)X").isEmpty)
     }
 
     @Test func npmrcHoldsEachFormOnce() {

@@ -1,4 +1,4 @@
-public import RosterModel
+import RosterModel
 
 /// Credentials of the infrastructure itself: Kubernetes (kubeconfigs, ServiceAccount and EKS
 /// tokens), container registries (Docker `config.json`, Docker Hub tokens), JSON Web Tokens and
@@ -26,7 +26,7 @@ extension SecretRules {
                 #"kubectl --server https://10.0.0.1:6443 --token "eyJhbGciOiJSUzI1NiIsImtpZCI6IjUyTmdkZ3BsRFJWODlJNWtxNlo4MV9UQ2YzNVhaN05aSFN4ZFBic2F6WUgifQ.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJjaSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VjcmV0Lm5hbWUiOiJkZXBsb3llci10b2tlbi14N2sycSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50Lm5hbWUiOiJkZXBsb3llciIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50LnVpZCI6IjNmNmMyYThlLTlkNDEtNGI3YS04ZTJmLTUxYzBkOWE3YjZlMyIsInN1YiI6InN5c3RlbTpzZXJ2aWNlYWNjb3VudDpjaTpkZXBsb3llciJ9.WLyig8MqzTQ06Mwhin5myBtpAZ5XU4PmOjGVeRY9XYbZ8LKWwOHYk9F2N9kdrHKarW6SaqQjK0FquJ9pfaBLoGEHKz61OB6x-zb1ORyAjo2Bv_YmU4pWds0cnvIMr_-X3IBY2Ueukgoze4Ok_Yh5odbZrxy6nmv9VphfqH0RoYP6zSgyHZDqP_HdgnSClNrfyhSO-pxxHdmchPw1Q1z66LHOZcpiXkzTioAw3BsZs5BQqVyVaOoZhH4bDyXRz_KmumcL2S3n6XBqRd171mLJ6iNDgghVmpaEjd3aiTWem1LoZ83rZnu3OXR7b0vFSDaA_JUjN-of32bCTARYgWn9nA" get pods"#,
             ],
             negatives: [
-                "    token: eyJhbGciOiJSUzI1NiIsImtpZCI6IjUyTmdkZ3BsRFJWODlJNWtxNlo4MV9UQ2YzNVhaN05aSFN4ZFBic2F6WUgifQ.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJjaSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VjcmV0Lm5hbWUiOiJkZXBsb3llci10b2tlbi14N2sycSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50Lm5hbWUiOiJkZXBsb3llciIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50LnVpZCI6IjNmNmMyYThlLTlkNDEtNGI3YS04ZTJmLTUxYzBkOWE3YjZlMyIsInN1YiI6InN5c3RlbTpzZXJ2aWNlYWNjb3VudDpjaTpkZXBsb3llciJ9.ol5R49T1bkH3",
+                "    ref: eyJhbGciOiJSUzI1NiIsImtpZCI6IjUyTmdkZ3BsRFJWODlJNWtxNlo4MV9UQ2YzNVhaN05aSFN4ZFBic2F6WUgifQ.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJjaSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VjcmV0Lm5hbWUiOiJkZXBsb3llci10b2tlbi14N2sycSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50Lm5hbWUiOiJkZXBsb3llciIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50LnVpZCI6IjNmNmMyYThlLTlkNDEtNGI3YS04ZTJmLTUxYzBkOWE3YjZlMyIsInN1YiI6InN5c3RlbTpzZXJ2aWNlYWNjb3VudDpjaTpkZXBsb3llciJ9.ol5R49T1bkH3",
                 "token: eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.<signature>",
             ]
         ),
@@ -47,7 +47,7 @@ extension SecretRules {
             ],
             negatives: [
                 "users:\n- name: ci-deployer\n  user:\n    token: ${KUBE_TOKEN}\n",
-                "spec:\n  template:\n    token: CMGPYTZuHVvat77J9OwPsgZt7BpYQ2OQBilCFXuF0DRkxhhl\n",
+                "users:\n- name: ci-deployer\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
             ]
         ),
         SecretRule(
@@ -102,7 +102,7 @@ extension SecretRules {
             examples: [
                 #"{"kind":"ExecCredential","status":{"expirationTimestamp":"2024-12-04T10:29:00Z","token":"k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtZWFzdC0xLmFtYXpvbmF3cy5jb20vP0FjdGlvbj1HZXRDYWxsZXJJZGVudGl0eSZWZXJzaW9uPTIwMTEtMDYtMTUmWC1BbXotQWxnb3JpdGhtPUFXUzQtSE1BQy1TSEEyNTYmWC1BbXotQ3JlZGVudGlhbD1BU0lBUkxSSjZFM0NDVTNKTURQRiUyRjIwMjQxMjA0JTJGdXMtZWFzdC0xJTJGc3RzJTJGYXdzNF9yZXF1ZXN0JlgtQW16LURhdGU9MjAyNDEyMDRUMTAxNTAwWiZYLUFtei1FeHBpcmVzPTYwJlgtQW16LVNpZ25lZEhlYWRlcnM9aG9zdCUzQngtazhzLWF3cy1pZCZYLUFtei1TaWduYXR1cmU9NTBkMTQ3M2MzODdkNzk1NjU0ZmE2NWIzOWYxZDNhM2NjMjllY2QwNGRjYjQzNGNhNjQyZmJjMDZmMzQzMmU0NQ"}}"#
             ],
-            negatives: ["token: k8s-aws-v1.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: k8s-aws-v1.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "openshift.oauth-token",
@@ -170,7 +170,7 @@ extension SecretRules {
                 "echo dckr_pat_X8WsGMEI3fMZP7RL1N8K4g88Ka_ | docker login -u ci-bot --password-stdin",
                 "DOCKERHUB_TOKEN=dckr_pat_X8WsGMEI3fMZP7RL1N8K4g88Ka_",
             ],
-            negatives: ["DOCKERHUB_TOKEN=dckr_pat_qE1fyTAUq9MtEaJlXbSq", "DOCKERHUB_TOKEN=dckr_pat_<token>"]
+            negatives: ["ref: dckr_pat_qE1fyTAUq9MtEaJlXbSq", "DOCKERHUB_TOKEN=dckr_pat_<token>"]
         ),
         SecretRule(
             id: "docker.hub.organization-token",
@@ -181,7 +181,7 @@ extension SecretRules {
             minEntropy: 3.5,
             remediation: "Delete the token in the organization's Access tokens settings, and issue one limited to the repositories it needs.",
             examples: ["DOCKERHUB_ORG_TOKEN=dckr_oat_Ln02wWqdgGbGYymE5KcUeUGDTWj6wgWr"],
-            negatives: ["DOCKERHUB_ORG_TOKEN=dckr_oat_qE1fyTAUq9MtEaJlXbSq"]
+            negatives: ["ref: dckr_oat_qE1fyTAUq9MtEaJlXbSq"]
         ),
     ]
 

@@ -57,8 +57,10 @@ extension SecretRules {
             severity: .critical,
             keywords: ["client-key-data"],
             // The value is base64 of a PEM block: it must start with the encoding of `-----BEGIN`.
+            // No decoding check: an RSA key's value is longer than the scanner's 2 KB line window,
+            // and a cut value need not decode.
             pattern: #"client-key-data["']?[ \t]*:[ \t]*["']?(LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,}={0,2})"#,
-            check: .base64(minBytes: 100),
+            minEntropy: 4.5,
             remediation:
                 "Revoke the client certificate (rotate the CA that signed it if it is an admin credential that cannot be revoked alone), and use an exec credential plugin or OIDC for people and workloads.",
             examples: [
@@ -191,11 +193,12 @@ extension SecretRules {
         SecretRule(
             id: "jwt",
             title: "JSON Web Token",
-            provider: "generic",
+            provider: "jwt",
             severity: .medium,
             keywords: ["eyj"],
             // Three base64url parts, header and claims JSON objects, a signature; legacy Kubernetes
-            // ServiceAccount tokens are left to their own rule.
+            // ServiceAccount tokens are left to their own rule. Its own provider, not `generic`:
+            // a JWT assigned to `id_token` is a JWT, not a generic secret.
             pattern:
                 #"(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\.(?!eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50I)eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])"#,
             check: .jwt,

@@ -7,9 +7,11 @@ import Testing
 /// rules' own examples do not reach: boundaries inside longer tokens, order of fields, escaping.
 @Suite struct CloudRulesTests {
     /// Every shipped rule, with this branch's families added where the list does not have them yet.
-    static let rules = SecretRules.all + (SecretRules.cloud + SecretRules.infra + SecretRules.registry).filter { rule in
-        !SecretRules.all.contains { $0.id == rule.id }
-    }
+    static let rules =
+        SecretRules.all
+        + (SecretRules.cloud + SecretRules.infra + SecretRules.registry).filter { rule in
+            !SecretRules.all.contains { $0.id == rule.id }
+        }
     static let scanner = try! SecretScanner(rules: rules)
 
     static func ruleIds(_ text: String, path: String = "settings.env") -> [String] {
@@ -49,9 +51,11 @@ import Testing
 
     @Test func storageKeyIsOneFindingAndTheCosmosKeyIsNotAStorageKey() {
         let key = "ygybM6LFx2nKzSwMQZH1YfYUa1r7vjfJH6+lJTBHStm7Mwt2aJRLrH6zOt4ZWDktjLTKgGlOk+zlhoccX8Fyhg=="
-        #expect(Self.ruleIds("DefaultEndpointsProtocol=https;AccountName=logs01;AccountKey=\(key);EndpointSuffix=core.windows.net") == [
-            "azure.storage.connection-string"
-        ])
+        #expect(
+            Self.ruleIds("DefaultEndpointsProtocol=https;AccountName=logs01;AccountKey=\(key);EndpointSuffix=core.windows.net") == [
+                "azure.storage.connection-string"
+            ]
+        )
         #expect(Self.ruleIds("AccountEndpoint=https://orders.documents.azure.com:443/;AccountKey=\(key);") == ["azure.cosmosdb.account-key"])
     }
 

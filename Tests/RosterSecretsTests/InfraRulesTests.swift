@@ -8,9 +8,11 @@ import Testing
 /// masks and user-equals-password defaults.
 @Suite struct InfraRulesTests {
     /// Every shipped rule, with this branch's families added where the list does not have them yet.
-    static let rules = SecretRules.all + (SecretRules.cloud + SecretRules.infra + SecretRules.registry).filter { rule in
-        !SecretRules.all.contains { $0.id == rule.id }
-    }
+    static let rules =
+        SecretRules.all
+        + (SecretRules.cloud + SecretRules.infra + SecretRules.registry).filter { rule in
+            !SecretRules.all.contains { $0.id == rule.id }
+        }
     static let scanner = try! SecretScanner(rules: rules)
 
     static func ruleIds(_ text: String, path: String = "deploy.yaml") -> [String] {
@@ -33,7 +35,8 @@ import Testing
         }
     }
 
-    static let serviceAccountToken = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjUyTmdkZ3BsRFJWODlJNWtxNlo4MV9UQ2YzNVhaN05aSFN4ZFBic2F6WUgifQ.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJjaSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VjcmV0Lm5hbWUiOiJkZXBsb3llci10b2tlbi14N2sycSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50Lm5hbWUiOiJkZXBsb3llciIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50LnVpZCI6IjNmNmMyYThlLTlkNDEtNGI3YS04ZTJmLTUxYzBkOWE3YjZlMyIsInN1YiI6InN5c3RlbTpzZXJ2aWNlYWNjb3VudDpjaTpkZXBsb3llciJ9.WLyig8MqzTQ06Mwhin5myBtpAZ5XU4PmOjGVeRY9XYbZ8LKWwOHYk9F2N9kdrHKarW6SaqQjK0FquJ9pfaBLoGEHKz61OB6x-zb1ORyAjo2Bv_YmU4pWds0cnvIMr_-X3IBY2Ueukgoze4Ok_Yh5odbZrxy6nmv9VphfqH0RoYP6zSgyHZDqP_HdgnSClNrfyhSO-pxxHdmchPw1Q1z66LHOZcpiXkzTioAw3BsZs5BQqVyVaOoZhH4bDyXRz_KmumcL2S3n6XBqRd171mLJ6iNDgghVmpaEjd3aiTWem1LoZ83rZnu3OXR7b0vFSDaA_JUjN-of32bCTARYgWn9nA"
+    static let serviceAccountToken =
+        "eyJhbGciOiJSUzI1NiIsImtpZCI6IjUyTmdkZ3BsRFJWODlJNWtxNlo4MV9UQ2YzNVhaN05aSFN4ZFBic2F6WUgifQ.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJjaSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VjcmV0Lm5hbWUiOiJkZXBsb3llci10b2tlbi14N2sycSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50Lm5hbWUiOiJkZXBsb3llciIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50LnVpZCI6IjNmNmMyYThlLTlkNDEtNGI3YS04ZTJmLTUxYzBkOWE3YjZlMyIsInN1YiI6InN5c3RlbTpzZXJ2aWNlYWNjb3VudDpjaTpkZXBsb3llciJ9.WLyig8MqzTQ06Mwhin5myBtpAZ5XU4PmOjGVeRY9XYbZ8LKWwOHYk9F2N9kdrHKarW6SaqQjK0FquJ9pfaBLoGEHKz61OB6x-zb1ORyAjo2Bv_YmU4pWds0cnvIMr_-X3IBY2Ueukgoze4Ok_Yh5odbZrxy6nmv9VphfqH0RoYP6zSgyHZDqP_HdgnSClNrfyhSO-pxxHdmchPw1Q1z66LHOZcpiXkzTioAw3BsZs5BQqVyVaOoZhH4bDyXRz_KmumcL2S3n6XBqRd171mLJ6iNDgghVmpaEjd3aiTWem1LoZ83rZnu3OXR7b0vFSDaA_JUjN-of32bCTARYgWn9nA"
 
     @Test func legacyServiceAccountTokenIsNotAlsoAGenericJWT() {
         #expect(Self.ruleIds("    token: \(Self.serviceAccountToken)") == ["kubernetes.service-account-token.legacy"])
@@ -46,7 +49,8 @@ import Testing
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return UInt8(truncatingIfNeeded: state >> 33)
         }
-        let pem = "-----BEGIN RSA PRIVATE KEY-----\n" + Data(body).base64EncodedString(options: .lineLength64Characters)
+        let pem =
+            "-----BEGIN RSA PRIVATE KEY-----\n" + Data(body).base64EncodedString(options: .lineLength64Characters)
             + "\n-----END RSA PRIVATE KEY-----\n"
         return Data(pem.utf8).base64EncodedString()
     }

@@ -6,9 +6,11 @@ import Testing
 /// The registry rules against every rule, plus their edges: npm's checksum, exact lengths and case.
 @Suite struct RegistryRulesTests {
     /// Every shipped rule, with this branch's families added where the list does not have them yet.
-    static let rules = SecretRules.all + (SecretRules.cloud + SecretRules.infra + SecretRules.registry).filter { rule in
-        !SecretRules.all.contains { $0.id == rule.id }
-    }
+    static let rules =
+        SecretRules.all
+        + (SecretRules.cloud + SecretRules.infra + SecretRules.registry).filter { rule in
+            !SecretRules.all.contains { $0.id == rule.id }
+        }
     static let scanner = try! SecretScanner(rules: rules)
 
     static func ruleIds(_ text: String, path: String = ".npmrc") -> [String] {

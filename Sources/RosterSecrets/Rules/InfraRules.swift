@@ -127,9 +127,10 @@ extension SecretRules {
             id: "docker.config.auth",
             title: "Container registry credentials in a Docker config.json",
             provider: "docker",
-            keywords: [#""auth""#],
+            keywords: [#""auth""#, #"\"auth\""#],
             // base64 of `user:password`; a value ending in the encoding of `:` has an empty password.
-            pattern: #""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})(?<!Og==)(?<![DTjz]o=)(?<![AEIMQUYcgkosw048]6)""#,
+            // Also inside a JSON string (`\"auth\":\"…\"`), as in a manifest's stringData.
+            pattern: #"\\?"auth\\?"\s*:\s*\\?"([A-Za-z0-9+/]{8,}={0,2})(?<!Og==)(?<![DTjz]o=)(?<![AEIMQUYcgkosw048]6)\\?""#,
             minEntropy: 3.0,
             check: .base64(minBytes: 6),
             remediation:
@@ -137,6 +138,7 @@ extension SecretRules {
             examples: [
                 #"{"auths":{"registry.corp.io":{"auth":"Y2ktYm90OmZkWmlrWUJJNUhNRzIzajlQZmV6"}}}"#,
                 #"      "auth": "Y2ktYm90OmZkWmlrWUJJNUhNRzIzajlQZmV6","#,
+                #"  .dockerconfigjson: "{\"auths\":{\"registry.corp.io\":{\"auth\":\"Y2ktYm90OmZkWmlrWUJJNUhNRzIzajlQZmV6\"}}}""#,
             ],
             negatives: [
                 #"{"auths":{"registry.corp.io":{"auth":"Y2ktYm90Og=="}}}"#,

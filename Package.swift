@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "RosterCLI",
             dependencies: [
-                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterService",
+                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis", "RosterService", "RosterSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

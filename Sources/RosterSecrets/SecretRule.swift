@@ -45,6 +45,11 @@ public struct SecretRule: Sendable, Identifiable {
     /// How matches are found: the pattern (most rules), or a built-in matcher for formats a
     /// single-line pattern cannot describe.
     public var engine: SecretEngine
+    /// Words (lowercase) that, inside a value, mark it as not a secret for this rule (gitleaks'
+    /// allowlist stopwords).
+    public var stopwords: [String] = []
+    /// Patterns that, matching a value, mark it as not a secret for this rule (gitleaks' allowlist regexes).
+    public var allowPatterns: [String] = []
     /// Text in which the scanner must find this rule's secret.
     public var examples: [String]
     /// Look-alikes in which it must not.

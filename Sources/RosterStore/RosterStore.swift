@@ -432,6 +432,29 @@ public struct RosterStore: SnapshotStore {
         }
     }
 
+    public func credentials(withFingerprints fingerprints: [String], current snapshots: [Int64]) async throws -> [(credential: Credential, current: Bool)] {
+        guard !fingerprints.isEmpty else { return [] }
+        return try await read { db in
+            let decoder = JSONDecoder()
+            var out: [String: (credential: Credential, current: Bool)] = [:]
+            // In batches: SQLite limits the number of bound values.
+            for batch in stride(from: 0, to: fingerprints.count, by: 500).map({ Array(fingerprints[$0..<min($0 + 500, fingerprints.count)]) }) {
+                let current = snapshots.isEmpty ? "0" : "EXISTS (SELECT 1 FROM member m WHERE m.vid = o.vid AND m.snapshotId IN (\(Self.placeholders(snapshots.count))))"
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT o.data, \(current) AS current FROM object o WHERE o.fingerprint IN (\(Self.placeholders(batch.count))) AND o.type = 'credential' ORDER BY o.vid",
+                    arguments: StatementArguments(snapshots) + StatementArguments(batch))
+                for row in rows {
+                    let credential = try Self.decode(Credential.self, row["data"], decoder: decoder)
+                    let isCurrent: Bool = row["current"]
+                    // The newest version wins; a current version wins over any old one.
+                    if let known = out[credential.id], known.current, !isCurrent { continue }
+                    out[credential.id] = (credential, isCurrent)
+                }
+            }
+            return out.values.sorted { $0.credential.id < $1.credential.id }
+        }
+    }
+
     public func suggestions(for text: String, analyses: [Int64], limit: Int) async throws -> [String] {
         try await read { db in
             let target = Self.fold(text)

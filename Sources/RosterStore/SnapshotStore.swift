@@ -44,6 +44,10 @@ public protocol SnapshotStore: Sendable {
 
     func profiles(_ query: ProfileQuery) async throws -> [IdentityProfileRecord]
 
+    /// Credentials whose recorded fingerprint is one of `fingerprints`, each with whether it is in
+    /// one of `snapshots` (the current estate) or only in older ones (deleted since).
+    func credentials(withFingerprints fingerprints: [String], current snapshots: [Int64]) async throws -> [(credential: Credential, current: Bool)]
+
     /// Finds identities by id, native id (`AIDA…`), name (case-insensitively), access key id or
     /// credential fingerprint.
     func lookupIdentity(_ text: String, analyses: [Int64]) async throws -> [String]

@@ -6,13 +6,7 @@ import Testing
 /// The cloud rules against every rule (so clashes between families show up), plus the edges the
 /// rules' own examples do not reach: boundaries inside longer tokens, order of fields, escaping.
 @Suite struct CloudRulesTests {
-    /// Every shipped rule, with this branch's families added where the list does not have them yet.
-    static let rules =
-        SecretRules.all
-        + (SecretRules.cloud + SecretRules.infra + SecretRules.registry).filter { rule in
-            !SecretRules.all.contains { $0.id == rule.id }
-        }
-    static let scanner = try! SecretScanner(rules: rules)
+    static let scanner = try! SecretScanner(rules: SecretRules.all)
 
     static func ruleIds(_ text: String, path: String = "settings.env") -> [String] {
         scanner.scan(text: text, path: path).map(\.ruleId)
@@ -79,7 +73,7 @@ import Testing
     @Test func vaultServiceTokenInsideALongerWordIsNot() {
         let token = "hvs.CAESIdVYf_qJo4K_UIOcVhSXsE7JAsAf_raN-d2HkJ3B0C-HP6hfzoSVqOHqW8ZDuxvZfxgWNNU7Zd43B-98pEsRr22"
         #expect(Self.ruleIds("VAULT_TOKEN=\(token)") == ["hashicorp.vault.service-token"])
-        #expect(Self.ruleIds("ref: x\(token)").isEmpty)
+        #expect(Self.ruleIds("VAULT_TOKEN=x\(token)").filter { !$0.hasPrefix("generic.") }.isEmpty)
     }
 
     @Test func everyCloudRuleIsOpaqueAndDistinct() {

@@ -18,11 +18,19 @@ struct CompiledRule: Sendable {
     /// A pattern that spans lines (`\n`, `[\s\S]`) sees a window of bytes around the keyword
     /// rather than its line.
     let multiline: Bool
+    let allow: [SharedRegex]
 
     init(_ rule: SecretRule) throws {
         self.rule = rule
         keywords = rule.keywords.map { Array($0.utf8) }
         names = Self.groupNames(rule.pattern)
+        allow = try rule.allowPatterns.map { pattern in
+            do {
+                return SharedRegex(try NSRegularExpression(pattern: pattern.replacingOccurrences(of: "(?P<", with: "(?<")))
+            } catch {
+                throw SecretsError.rules("rule \(rule.id): the allowlist pattern is not a valid regular expression: \(pattern)")
+            }
+        }
         multiline = rule.pattern.contains("\\n") || rule.pattern.contains("[\\s\\S]")
         guard rule.engine == .pattern else {
             regex = nil
@@ -104,6 +112,11 @@ struct CompiledRule: Sendable {
     func accepts(_ value: String) -> Bool {
         if let minimum = rule.minEntropy, Checks.entropy(value.utf8) < minimum { return false }
         guard Checks.passes(rule.check, value) else { return false }
+        if !rule.stopwords.isEmpty {
+            let lower = value.lowercased()
+            if rule.stopwords.contains(where: { lower.contains($0) }) { return false }
+        }
+        for pattern in allow where pattern.regex.firstMatch(in: value, range: NSRange(location: 0, length: value.utf16.count)) != nil { return false }
         return !NotSecrets.rejects(value)
     }
 

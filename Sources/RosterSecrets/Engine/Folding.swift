@@ -10,8 +10,13 @@ enum Folding {
     /// How far (in bytes) a secret access key may be from its key id to be paired with it.
     static let pairingDistance = 1024
 
-    static func fold(_ raw: [SecretScanner.Candidate], rules: [SecretRule], buffer: UnsafeRawBufferPointer) -> [SecretScanner.Candidate] {
-        var candidates = raw.sorted {
+    static func fold(_ raw: [SecretScanner.Candidate], rules: [SecretRule], buffer: UnsafeRawBufferPointer, ownedPrefixes: [String] = []) -> [SecretScanner.Candidate] {
+        var candidates = raw.filter { candidate in
+            guard rules[candidate.rule].provider == "generic", !ownedPrefixes.isEmpty else { return true }
+            let lower = candidate.value.lowercased()
+            return !ownedPrefixes.contains { lower.hasPrefix($0) }
+        }
+        candidates.sort {
             $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.range.count > $1.range.count
         }
         // One per rule and place.

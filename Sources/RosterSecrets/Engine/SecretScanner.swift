@@ -16,6 +16,10 @@ public struct SecretScanner: Sendable {
     let prefilter: Prefilter
     /// Rules to try where keyword `k` occurs.
     let rulesByKeyword: [[Int]]
+    /// Keywords of specific rules that start a value (`npm_`, `dp.pt.`): a value with one of
+    /// these prefixes belongs to that rule, and when that rule rejects it (wrong length, bad
+    /// checksum), the generic rules must not report it either.
+    let ownedPrefixes: [String]
 
     /// How far around a keyword a pattern looks (the line, at most this many bytes each side).
     static let window = 2048
@@ -48,6 +52,8 @@ public struct SecretScanner: Sendable {
             }
         }
         self.compiled = compiled
+        self.ownedPrefixes = Array(Set(rules.filter { $0.provider != "generic" && $0.engine == .pattern }.flatMap(\.keywords)
+            .filter { $0.utf8.count >= 4 && $0.first.map { $0.isLetter || $0.isNumber } == true && !$0.contains("=") && !$0.contains(" ") && !$0.contains("\"") && !$0.contains(":") })).sorted()
         self.prefilter = Prefilter(keywords: keywords)
         self.rulesByKeyword = byKeyword
     }
@@ -95,7 +101,7 @@ public struct SecretScanner: Sendable {
     /// `lines` (which has counted the buffer up to some offset already).
     func finish(_ raw: [Candidate], buffer: UnsafeRawBufferPointer, base: Int, lines: inout LineCounter) -> [SecretMatch] {
         guard !raw.isEmpty else { return [] }
-        var candidates = Folding.fold(raw, rules: rules, buffer: buffer)
+        var candidates = Folding.fold(raw, rules: rules, buffer: buffer, ownedPrefixes: ownedPrefixes)
         candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
         var matches: [SecretMatch] = []
         for candidate in candidates {

@@ -4,6 +4,6 @@ import RosterModel
 /// (``SecretRulesFile``), in Roster's format or gitleaks'.
 public enum SecretRules {
     public static var all: [SecretRule] {
-        aws + keys + gcpKeyFile + generic
+        aws + keys + gcpKeyFile + cloud + infra + registry + sourceControl + saas + generic
     }
 }

@@ -11,15 +11,17 @@ import Testing
         scanner.scan(text: text, path: path).map(\.ruleId)
     }
 
-    @Test(arguments: SecretRules.registry)
-    func examplesFindOneSecretEach(_ rule: SecretRule) {
+    @Test(arguments: SecretRules.registry.map(\.id))
+    func examplesFindOneSecretEach(_ id: String) throws {
+        let rule = try #require(SecretRules.registry.first { $0.id == id })
         for text in rule.examples {
             #expect(Self.ruleIds(text).filter { $0 == rule.id }.count == 1, "\(rule.id) on: \(text)")
         }
     }
 
-    @Test(arguments: SecretRules.registry)
-    func negativesFindNothing(_ rule: SecretRule) {
+    @Test(arguments: SecretRules.registry.map(\.id))
+    func negativesFindNothing(_ id: String) throws {
+        let rule = try #require(SecretRules.registry.first { $0.id == id })
         for text in rule.negatives {
             #expect(!Self.ruleIds(text).contains(rule.id), "\(rule.id) on: \(text)")
         }
@@ -30,8 +32,9 @@ import Testing
         #expect(Self.ruleIds("//registry.npmjs.org/:_authToken=\(token)") == ["npm.access-token"])
         // One character of the random part changed: the CRC32 no longer fits.
         let altered = token.replacingOccurrences(of: "5U9W", with: "5U9X")
-        #expect(Self.ruleIds("//registry.npmjs.org/:_authToken=\(altered)").isEmpty)
-        #expect(Self.ruleIds("//registry.npmjs.org/:_authToken=\(token)X").isEmpty)
+        // (Not in a `token` assignment, where the generic rule would rightly report it.)
+        #expect(Self.ruleIds("published by \(altered)").isEmpty)
+        #expect(Self.ruleIds("published by \(token)X").isEmpty)
     }
 
     @Test func npmrcHoldsEachFormOnce() {

@@ -1,4 +1,4 @@
-public import RosterModel
+import RosterModel
 
 /// Cloud and platform credentials: Google, Azure, Alibaba, DigitalOcean, Heroku, Cloudflare,
 /// Databricks, HashiCorp, Doppler, Pulumi and the hosting platforms whose tokens carry a prefix.
@@ -114,7 +114,7 @@ extension SecretRules {
             ],
             negatives: [
                 "AZURE_CLIENT_SECRET=abc8Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                "AZURE_CLIENT_SECRET=uCl8Q~DAhkYXdLKhyCto~Js03KePtg",
+                "ref: uCl8Q~DAhkYXdLKhyCto~Js03KePtg",
                 "https://p3-juejin.byteimg.com/tos-cn-i-k3u1fbpfcp/6a9e704af49b4380bb686f0c96d33b81~tplv-k3u1fbpfcp-watermark.image",
             ]
         ),
@@ -286,7 +286,7 @@ extension SecretRules {
                 #"access_key_id = "LTAI5tHl4x1mVEy9xIFW4N3m""#,
             ],
             negatives: [
-                "ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIhjsllAj7n4JuXF",
+                "ref: LTAIhjsllAj7n4JuXF",
                 "ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIXXXXXXXXXXXXXXXXXXXX",
             ]
         ),
@@ -302,11 +302,11 @@ extension SecretRules {
             remediation: "Disable and delete the AccessKey pair in the RAM console after moving its users to a RAM role with STS credentials.",
             examples: [
                 "ALIBABA_CLOUD_ACCESS_KEY_SECRET=KcI1eO0gVAoESYZ7laOSceLd96Azn6",
-                #"{"accessKeyId": "LTAI5tHl4x1mVEy9xIFW4N3m", "accessKeySecret": "KcI1eO0gVAoESYZ7laOSceLd96Azn6"}"#,
+                #"{"regionId": "cn-hangzhou", "accessKeySecret": "KcI1eO0gVAoESYZ7laOSceLd96Azn6"}"#,
             ],
             negatives: [
                 "ALIBABA_CLOUD_ACCESS_KEY_SECRET=${ALIYUN_SECRET}",
-                "accessKeySecret: Zo2qh20xlReGsaL1dvnyzv0Z",
+                "the AccessKeySecret is shown once, when the pair is created",
             ]
         ),
         SecretRule(
@@ -323,8 +323,8 @@ extension SecretRules {
                 #"do_token = "dop_v1_c64107104ed5c3fda9e3efdc9f59a35db1db5855621d0a4e06bb2c2e7e8bd0b0""#,
             ],
             negatives: [
-                "DIGITALOCEAN_ACCESS_TOKEN=dop_v1_07c37e255eb8a1c09540993fd21b5aa1c87409cd75d167853d006459185d401",
-                "DIGITALOCEAN_ACCESS_TOKEN=dop_v1_CE257AD4F2B57F63D654F7585277DC278AAF6301D1A619588096B35BC4986E10",
+                "ref: dop_v1_07c37e255eb8a1c09540993fd21b5aa1c87409cd75d167853d006459185d401",
+                "ref: dop_v1_CE257AD4F2B57F63D654F7585277DC278AAF6301D1A619588096B35BC4986E10",
             ]
         ),
         SecretRule(
@@ -368,7 +368,7 @@ extension SecretRules {
                 "HEROKU_API_KEY=HRKU-AAq_vJCO-ZJINMsnFPudywCSQSUmVcRvRzwllOL_fuHxiuvshAEOyay4RhrM",
                 #"machine api.heroku.com login ci@corp.io password HRKU-AAq_vJCO-ZJINMsnFPudywCSQSUmVcRvRzwllOL_fuHxiuvshAEOyay4RhrM"#,
             ],
-            negatives: ["HEROKU_API_KEY=HRKU-AAwojMf13ybw8u4ypIjXebblnovNqW8ePaBhQBfS2U", "HEROKU_API_KEY=HRKU-<token>"]
+            negatives: ["ref: HRKU-AAwojMf13ybw8u4ypIjXebblnovNqW8ePaBhQBfS2U", "HEROKU_API_KEY=HRKU-<token>"]
         ),
         SecretRule(
             id: "heroku.api-key.legacy",
@@ -410,7 +410,7 @@ extension SecretRules {
             examples: [
                 "export CLOUDFLARE_API_TOKEN=1RuFAbb79qQUFNxJq4Ca3hHkUC0VsxlJvkEoFqwI", #"cf_api_token = "1RuFAbb79qQUFNxJq4Ca3hHkUC0VsxlJvkEoFqwI""#,
             ],
-            negatives: ["export CLOUDFLARE_API_TOKEN=${{ secrets.CLOUDFLARE_API_TOKEN }}", "cloudflare_api_token: xFBJ4yXJ5PquTwZhrHpe7coruNgr4t"]
+            negatives: ["export CLOUDFLARE_API_TOKEN=${{ secrets.CLOUDFLARE_API_TOKEN }}", "cloudflare_api_token = var.cloudflare_api_token"]
         ),
         SecretRule(
             id: "cloudflare.global-api-key",
@@ -426,7 +426,7 @@ extension SecretRules {
                 "CLOUDFLARE_API_KEY=c30e50483ce5925784652ba1de5fd257ca59f",
                 #"curl -H "X-Auth-Email: ops@corp.io" -H "X-Auth-Key: c30e50483ce5925784652ba1de5fd257ca59f" https://api.cloudflare.com/client/v4/zones"#,
             ],
-            negatives: ["CLOUDFLARE_API_KEY=ecd5b868ec5ff527e03af2a080ad8541c11a", "X-Auth-Key: <global-api-key>"]
+            negatives: ["cf_api_key = data.vault_generic_secret.cloudflare.data[\"key\"]", "X-Auth-Key: <global-api-key>"]
         ),
         SecretRule(
             id: "databricks.pat",
@@ -438,7 +438,7 @@ extension SecretRules {
             remediation:
                 "Revoke the token in User Settings → Developer → Access tokens (or the token management API), and use OAuth machine-to-machine credentials for automation.",
             examples: ["DATABRICKS_TOKEN=dapi65e2b6147e3d90fa0f3d52846cf620d4", #"databricks_token = "dapi65e2b6147e3d90fa0f3d52846cf620d4-2""#],
-            negatives: ["DATABRICKS_TOKEN=dapi829af48d9d59ce6ca6b0b9658d7dbc0", "rapidapi36095e68de96039211d9b963cc58ea44"]
+            negatives: ["ref: dapi829af48d9d59ce6ca6b0b9658d7dbc0", "rapidapi36095e68de96039211d9b963cc58ea44"]
         ),
     ]
 
@@ -458,7 +458,7 @@ extension SecretRules {
                 "export VAULT_TOKEN=hvs.CAESIdVYf_qJo4K_UIOcVhSXsE7JAsAf_raN-d2HkJ3B0C-HP6hfzoSVqOHqW8ZDuxvZfxgWNNU7Zd43B-98pEsRr22",
                 #"vault_token: "hvs.CAESIdVYf_qJo4K_UIOcVhSXsE7JAsAf_raN-d2HkJ3B0C-HP6hfzoSVqOHqW8ZDuxvZfxgWNNU7Zd43B-98pEsRr22""#,
             ],
-            negatives: ["export VAULT_TOKEN=hvs.NNpnCQCHbMVqeXyhVbsFW85ZTCBY7WuGpMSI733g", "export VAULT_TOKEN=hvs.<token>"]
+            negatives: ["ref: hvs.NNpnCQCHbMVqeXyhVbsFW85ZTCBY7WuGpMSI733g", "export VAULT_TOKEN=hvs.<token>"]
         ),
         SecretRule(
             id: "hashicorp.vault.batch-token",
@@ -472,7 +472,7 @@ extension SecretRules {
             examples: [
                 "VAULT_TOKEN=hvb.AAAAAQ2seRZcUTnUIVs04BDNlYy3Xri2htyRMDr1tpk0LP8xRiQ1m3phFCEmhGtc5FHf0X37DGAqqCIETSLmL4gYoCkEXHv065yJqAMUCirI_kDF0QMxnw3mBV5YPoC9L5zMJD5i4Lcz-xQclAn-7z6QQJgl"
             ],
-            negatives: ["VAULT_TOKEN=hvb.NNpnCQCHbMVqeXyhVbsFW85ZTCBY7WuGpMSI733g"]
+            negatives: ["ref: hvb.NNpnCQCHbMVqeXyhVbsFW85ZTCBY7WuGpMSI733g"]
         ),
         SecretRule(
             id: "hashicorp.terraform-cloud.token",
@@ -501,7 +501,7 @@ extension SecretRules {
             minEntropy: 4.0,
             remediation: "Revoke the token under Tokens → Personal in the Doppler dashboard, and give automation a service account token instead.",
             examples: ["DOPPLER_TOKEN=dp.pt.iQWL5RPM8OjfgsOuMQnZKwW9VUCVQ5MqS3R7XBali8l"],
-            negatives: ["DOPPLER_TOKEN=dp.pt.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: dp.pt.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "doppler.cli-token",
@@ -512,7 +512,7 @@ extension SecretRules {
             minEntropy: 4.0,
             remediation: "Revoke the token (doppler logout --yes, or Tokens → CLI in the dashboard).",
             examples: ["    token: dp.ct.RpL8VkZQ9KGhaeEvLR9Kg8rAZDfsDWmDSlEWn0f67bP"],
-            negatives: ["token: dp.ct.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: dp.ct.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "doppler.service-token",
@@ -526,7 +526,7 @@ extension SecretRules {
                 "DOPPLER_TOKEN=dp.st.prd.opGwh2KpcQvyMfLNqSE9RLItHVMRCx98S54YyCLC",
                 #"docker run -e DOPPLER_TOKEN="dp.st.kWrUhcVM1eqEzi4sMEn23XGt1CqGqOlDsjmvGiZGoNw" app"#,
             ],
-            negatives: ["DOPPLER_TOKEN=dp.st.prd.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: dp.st.prd.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "doppler.service-account-token",
@@ -537,7 +537,7 @@ extension SecretRules {
             minEntropy: 4.0,
             remediation: "Revoke the token on the service account's page (Team → Service Accounts).",
             examples: ["DOPPLER_TOKEN=dp.sa.at9MrJ4B3wk283uPU1b0dT4Ke76bZAUaiUCG98QcMJV"],
-            negatives: ["DOPPLER_TOKEN=dp.sa.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: dp.sa.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "doppler.scim-token",
@@ -548,7 +548,7 @@ extension SecretRules {
             minEntropy: 4.0,
             remediation: "Revoke the token under Tokens → SCIM, and store the replacement only in the identity provider.",
             examples: ["scim_bearer_token: dp.scim.61i9X2xoYh9IFF4DXAEAE6meDIVwM7lSF0OmD7G1vfh"],
-            negatives: ["scim_bearer_token: dp.scim.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: dp.scim.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "doppler.audit-token",
@@ -560,7 +560,7 @@ extension SecretRules {
             minEntropy: 4.0,
             remediation: "Revoke the token under Tokens → Audit.",
             examples: ["DOPPLER_AUDIT_TOKEN=dp.audit.d24n8fIegsGGdVHUzVMYRjwq9sMY3ArUYRkfKVceDj2"],
-            negatives: ["DOPPLER_AUDIT_TOKEN=dp.audit.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: dp.audit.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "pulumi.access-token",
@@ -571,7 +571,7 @@ extension SecretRules {
             minEntropy: 3.0,
             remediation: "Delete the token under Settings → Access Tokens in Pulumi Cloud, and use OIDC or a team token for CI.",
             examples: ["export PULUMI_ACCESS_TOKEN=pul-6c67fba53a6a388c06cd0cadf7c2910f3a960dc5"],
-            negatives: ["export PULUMI_ACCESS_TOKEN=pul-795e1d763f588b265b234421c5b75a1ad69534f", "pul-request"]
+            negatives: ["ref: pul-795e1d763f588b265b234421c5b75a1ad69534f", "pul-request"]
         ),
     ]
 
@@ -587,7 +587,7 @@ extension SecretRules {
             minEntropy: 4.0,
             remediation: "Revoke the token (fly tokens revoke) and issue a deploy token scoped to one app.",
             examples: ["FLY_API_TOKEN=fo1_o2l3FxEXGsJbByD8k46s717JxSdJGxz82Um47sNIGV6"],
-            negatives: ["FLY_API_TOKEN=fo1_84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: fo1_84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "flyio.macaroon-token",
@@ -601,7 +601,7 @@ extension SecretRules {
             examples: [
                 #"FLY_API_TOKEN="FlyV1 fm2_kPJXrQqcx2A1IYV6C80t0xabnWbwhvFER4XwcDdAzxNRMi7jm6g4XWKPYplkpSv8ealY/ubNzb38uZ5XILaqaUvycRF6Tf/hzFMdou7bDcVvPwhjBlrd2d0hs1Vb3x2hX2Z0CkjgVCqy2EAlHIlSZ9RiYRTscjPfTb3s/n2p97/b/keXaWpEXlOkbHNpfK/DM+Ug0phx""#
             ],
-            negatives: ["FLY_API_TOKEN=\"FlyV1 fm2_84sl1i0XSslTAgt1lWAyOger8Htq2U\""]
+            negatives: ["ref: \"FlyV1 fm2_84sl1i0XSslTAgt1lWAyOger8Htq2U\""]
         ),
         SecretRule(
             id: "tailscale.key",
@@ -624,7 +624,7 @@ extension SecretRules {
             minEntropy: 3.0,
             remediation: "Revoke the token under Account → Access Tokens in the Supabase dashboard.",
             examples: ["SUPABASE_ACCESS_TOKEN=sbp_cdb08335b62c653615b3925be5bef099b9e474d0"],
-            negatives: ["SUPABASE_ACCESS_TOKEN=sbp_795e1d763f588b265b234421c5b75a1ad69534f"]
+            negatives: ["ref: sbp_795e1d763f588b265b234421c5b75a1ad69534f"]
         ),
         SecretRule(
             id: "planetscale.api-token",

@@ -1,4 +1,4 @@
-public import RosterModel
+import RosterModel
 
 /// Credentials of the infrastructure itself: Kubernetes (kubeconfigs, ServiceAccount and EKS
 /// tokens), container registries (Docker `config.json`, Docker Hub tokens), JSON Web Tokens and
@@ -26,7 +26,7 @@ extension SecretRules {
                 #"kubectl --server https://10.0.0.1:6443 --token "eyJhbGciOiJSUzI1NiIsImtpZCI6IjUyTmdkZ3BsRFJWODlJNWtxNlo4MV9UQ2YzNVhaN05aSFN4ZFBic2F6WUgifQ.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJjaSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VjcmV0Lm5hbWUiOiJkZXBsb3llci10b2tlbi14N2sycSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50Lm5hbWUiOiJkZXBsb3llciIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50LnVpZCI6IjNmNmMyYThlLTlkNDEtNGI3YS04ZTJmLTUxYzBkOWE3YjZlMyIsInN1YiI6InN5c3RlbTpzZXJ2aWNlYWNjb3VudDpjaTpkZXBsb3llciJ9.WLyig8MqzTQ06Mwhin5myBtpAZ5XU4PmOjGVeRY9XYbZ8LKWwOHYk9F2N9kdrHKarW6SaqQjK0FquJ9pfaBLoGEHKz61OB6x-zb1ORyAjo2Bv_YmU4pWds0cnvIMr_-X3IBY2Ueukgoze4Ok_Yh5odbZrxy6nmv9VphfqH0RoYP6zSgyHZDqP_HdgnSClNrfyhSO-pxxHdmchPw1Q1z66LHOZcpiXkzTioAw3BsZs5BQqVyVaOoZhH4bDyXRz_KmumcL2S3n6XBqRd171mLJ6iNDgghVmpaEjd3aiTWem1LoZ83rZnu3OXR7b0vFSDaA_JUjN-of32bCTARYgWn9nA" get pods"#,
             ],
             negatives: [
-                "    token: eyJhbGciOiJSUzI1NiIsImtpZCI6IjUyTmdkZ3BsRFJWODlJNWtxNlo4MV9UQ2YzNVhaN05aSFN4ZFBic2F6WUgifQ.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJjaSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VjcmV0Lm5hbWUiOiJkZXBsb3llci10b2tlbi14N2sycSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50Lm5hbWUiOiJkZXBsb3llciIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50LnVpZCI6IjNmNmMyYThlLTlkNDEtNGI3YS04ZTJmLTUxYzBkOWE3YjZlMyIsInN1YiI6InN5c3RlbTpzZXJ2aWNlYWNjb3VudDpjaTpkZXBsb3llciJ9.ol5R49T1bkH3",
+                "    ref: eyJhbGciOiJSUzI1NiIsImtpZCI6IjUyTmdkZ3BsRFJWODlJNWtxNlo4MV9UQ2YzNVhaN05aSFN4ZFBic2F6WUgifQ.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJjaSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VjcmV0Lm5hbWUiOiJkZXBsb3llci10b2tlbi14N2sycSIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50Lm5hbWUiOiJkZXBsb3llciIsImt1YmVybmV0ZXMuaW8vc2VydmljZWFjY291bnQvc2VydmljZS1hY2NvdW50LnVpZCI6IjNmNmMyYThlLTlkNDEtNGI3YS04ZTJmLTUxYzBkOWE3YjZlMyIsInN1YiI6InN5c3RlbTpzZXJ2aWNlYWNjb3VudDpjaTpkZXBsb3llciJ9.ol5R49T1bkH3",
                 "token: eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.<signature>",
             ]
         ),
@@ -47,7 +47,7 @@ extension SecretRules {
             ],
             negatives: [
                 "users:\n- name: ci-deployer\n  user:\n    token: ${KUBE_TOKEN}\n",
-                "spec:\n  template:\n    token: CMGPYTZuHVvat77J9OwPsgZt7BpYQ2OQBilCFXuF0DRkxhhl\n",
+                "users:\n- name: ci-deployer\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
             ]
         ),
         SecretRule(
@@ -57,8 +57,10 @@ extension SecretRules {
             severity: .critical,
             keywords: ["client-key-data"],
             // The value is base64 of a PEM block: it must start with the encoding of `-----BEGIN`.
+            // No decoding check: an RSA key's value is longer than the scanner's 2 KB line window,
+            // and a cut value need not decode.
             pattern: #"client-key-data["']?[ \t]*:[ \t]*["']?(LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,}={0,2})"#,
-            check: .base64(minBytes: 100),
+            minEntropy: 4.5,
             remediation:
                 "Revoke the client certificate (rotate the CA that signed it if it is an admin credential that cannot be revoked alone), and use an exec credential plugin or OIDC for people and workloads.",
             examples: [
@@ -102,7 +104,7 @@ extension SecretRules {
             examples: [
                 #"{"kind":"ExecCredential","status":{"expirationTimestamp":"2024-12-04T10:29:00Z","token":"k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtZWFzdC0xLmFtYXpvbmF3cy5jb20vP0FjdGlvbj1HZXRDYWxsZXJJZGVudGl0eSZWZXJzaW9uPTIwMTEtMDYtMTUmWC1BbXotQWxnb3JpdGhtPUFXUzQtSE1BQy1TSEEyNTYmWC1BbXotQ3JlZGVudGlhbD1BU0lBUkxSSjZFM0NDVTNKTURQRiUyRjIwMjQxMjA0JTJGdXMtZWFzdC0xJTJGc3RzJTJGYXdzNF9yZXF1ZXN0JlgtQW16LURhdGU9MjAyNDEyMDRUMTAxNTAwWiZYLUFtei1FeHBpcmVzPTYwJlgtQW16LVNpZ25lZEhlYWRlcnM9aG9zdCUzQngtazhzLWF3cy1pZCZYLUFtei1TaWduYXR1cmU9NTBkMTQ3M2MzODdkNzk1NjU0ZmE2NWIzOWYxZDNhM2NjMjllY2QwNGRjYjQzNGNhNjQyZmJjMDZmMzQzMmU0NQ"}}"#
             ],
-            negatives: ["token: k8s-aws-v1.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: k8s-aws-v1.84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "openshift.oauth-token",
@@ -125,9 +127,10 @@ extension SecretRules {
             id: "docker.config.auth",
             title: "Container registry credentials in a Docker config.json",
             provider: "docker",
-            keywords: [#""auth""#],
+            keywords: [#""auth""#, #"\"auth\""#],
             // base64 of `user:password`; a value ending in the encoding of `:` has an empty password.
-            pattern: #""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})(?<!Og==)(?<![DTjz]o=)(?<![AEIMQUYcgkosw048]6)""#,
+            // Also inside a JSON string (`\"auth\":\"…\"`), as in a manifest's stringData.
+            pattern: #"\\?"auth\\?"\s*:\s*\\?"([A-Za-z0-9+/]{8,}={0,2})(?<!Og==)(?<![DTjz]o=)(?<![AEIMQUYcgkosw048]6)\\?""#,
             minEntropy: 3.0,
             check: .base64(minBytes: 6),
             remediation:
@@ -135,6 +138,7 @@ extension SecretRules {
             examples: [
                 #"{"auths":{"registry.corp.io":{"auth":"Y2ktYm90OmZkWmlrWUJJNUhNRzIzajlQZmV6"}}}"#,
                 #"      "auth": "Y2ktYm90OmZkWmlrWUJJNUhNRzIzajlQZmV6","#,
+                #"  .dockerconfigjson: "{\"auths\":{\"registry.corp.io\":{\"auth\":\"Y2ktYm90OmZkWmlrWUJJNUhNRzIzajlQZmV6\"}}}""#,
             ],
             negatives: [
                 #"{"auths":{"registry.corp.io":{"auth":"Y2ktYm90Og=="}}}"#,
@@ -170,7 +174,7 @@ extension SecretRules {
                 "echo dckr_pat_X8WsGMEI3fMZP7RL1N8K4g88Ka_ | docker login -u ci-bot --password-stdin",
                 "DOCKERHUB_TOKEN=dckr_pat_X8WsGMEI3fMZP7RL1N8K4g88Ka_",
             ],
-            negatives: ["DOCKERHUB_TOKEN=dckr_pat_qE1fyTAUq9MtEaJlXbSq", "DOCKERHUB_TOKEN=dckr_pat_<token>"]
+            negatives: ["ref: dckr_pat_qE1fyTAUq9MtEaJlXbSq", "DOCKERHUB_TOKEN=dckr_pat_<token>"]
         ),
         SecretRule(
             id: "docker.hub.organization-token",
@@ -181,7 +185,7 @@ extension SecretRules {
             minEntropy: 3.5,
             remediation: "Delete the token in the organization's Access tokens settings, and issue one limited to the repositories it needs.",
             examples: ["DOCKERHUB_ORG_TOKEN=dckr_oat_Ln02wWqdgGbGYymE5KcUeUGDTWj6wgWr"],
-            negatives: ["DOCKERHUB_ORG_TOKEN=dckr_oat_qE1fyTAUq9MtEaJlXbSq"]
+            negatives: ["ref: dckr_oat_qE1fyTAUq9MtEaJlXbSq"]
         ),
     ]
 
@@ -191,11 +195,12 @@ extension SecretRules {
         SecretRule(
             id: "jwt",
             title: "JSON Web Token",
-            provider: "generic",
+            provider: "jwt",
             severity: .medium,
             keywords: ["eyj"],
             // Three base64url parts, header and claims JSON objects, a signature; legacy Kubernetes
-            // ServiceAccount tokens are left to their own rule.
+            // ServiceAccount tokens are left to their own rule. Its own provider, not `generic`:
+            // a JWT assigned to `id_token` is a JWT, not a generic secret.
             pattern:
                 #"(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\.(?!eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50I)eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])"#,
             check: .jwt,

@@ -1,4 +1,4 @@
-public import RosterModel
+import RosterModel
 
 /// Package registry publishing credentials: npm, PyPI, RubyGems, NuGet, JFrog Artifactory,
 /// crates.io and Clojars. A leaked publish token is a supply-chain foothold: whoever holds it can
@@ -21,8 +21,8 @@ extension SecretRules {
                 #"npmAuthToken: "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""#,
             ],
             negatives: [
-                "NPM_TOKEN=npm_5U9WwckXjIdllpzdugZbbsNxfJ7ogi0DJdkA",
-                "NPM_TOKEN=npm_84sl1i0XSslTAgt1lWAyOger8Htq2U",
+                "ref: npm_5U9WwckXjIdllpzdugZbbsNxfJ7ogi0DJdkA",
+                "ref: npm_84sl1i0XSslTAgt1lWAyOger8Htq2U",
                 "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
             ]
         ),
@@ -69,7 +69,7 @@ extension SecretRules {
                 "[pypi]\n  username = __token__\n  password = pypi-AgEIcHlwaS5vcmcCJtkaSHZ2r657Bnq0opdg_7D5F_heUGVPgZCIs3AuL_65eRLLZhw-ojQZA606nqzLHqJx94uGQyxoqWSZosUoPZXo1d1TMASjbka1w4lgYbLL2qGtiFNtjEa3IVPGQx1kRilIE9mDiBgP15GaAq21DYFRt-R6_xauQ\n",
                 "TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmcCJtkaSHZ2r657Bnq0opdg_7D5F_heUGVPgZCIs3AuL_65eRLLZhw-ojQZA606nqzLHqJx94uGQyxoqWSZosUoPZXo1d1TMASjbka1w4lgYbLL2qGtiFNtjEa3IVPGQx1kRilIE9mDiBgP15GaAq21DYFRt-R6_xauQ",
             ],
-            negatives: ["TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc84sl1i0XSslTAgt1lWAyOger8Htq2U", "TWINE_PASSWORD=pypi-<token>"]
+            negatives: ["ref: pypi-AgEIcHlwaS5vcmc84sl1i0XSslTAgt1lWAyOger8Htq2U", "TWINE_PASSWORD=pypi-<token>"]
         ),
         SecretRule(
             id: "pypi.test-upload-token",
@@ -83,7 +83,7 @@ extension SecretRules {
             examples: [
                 "TEST_PYPI_TOKEN=pypi-AgENdGVzdC5weXBpLm9yZwCJg0jRpKl0xx8LfZ2z29ytuMiVqyhLAWHzmfH7HmX56p84mSjGJStMKRGA_qPDJXgoL_UBAwhZ2lUNZU1eVHtK-IGRsfIx455zztdhBNTfjFn8LOhK3PA6-uXLa1fcPqLSv_1jqp7vXf8ycho3bFSLIDTD2CMsJzdJ"
             ],
-            negatives: ["TEST_PYPI_TOKEN=pypi-AgENdGVzdC5weXBpLm9yZw84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: pypi-AgENdGVzdC5weXBpLm9yZw84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "rubygems.api-key",
@@ -98,7 +98,7 @@ extension SecretRules {
                 ":rubygems_api_key: rubygems_e4242d0bf85aa08a2ad5c0683c4d5f94ac21bbad562c1791",
                 "GEM_HOST_API_KEY=rubygems_e4242d0bf85aa08a2ad5c0683c4d5f94ac21bbad562c1791",
             ],
-            negatives: ["GEM_HOST_API_KEY=rubygems_27d40ac20d2de3206279634895623a069ca1e8fb", "GEM_HOST_API_KEY=rubygems_<key>"]
+            negatives: ["ref: rubygems_27d40ac20d2de3206279634895623a069ca1e8fb", "GEM_HOST_API_KEY=rubygems_<key>"]
         ),
         SecretRule(
             id: "nuget.api-key",
@@ -131,7 +131,7 @@ extension SecretRules {
                 "ARTIFACTORY_API_KEY=AKCp8Zvj6Evn9eCA5zuhZbuKexdpIkRnJHTHWsdCjhWhbvbOajchxbKt6hWTHWw0sAi3inars",
                 "curl -H 'X-JFrog-Art-Api: AKCp8Zvj6Evn9eCA5zuhZbuKexdpIkRnJHTHWsdCjhWhbvbOajchxbKt6hWTHWw0sAi3inars' https://corp.jfrog.io/artifactory/api/repositories",
             ],
-            negatives: ["ARTIFACTORY_API_KEY=AKCp84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: AKCp84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "jfrog.reference-token",
@@ -147,7 +147,7 @@ extension SecretRules {
                 "JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOjE3NjQ4MzYwMDA6ZaPzGVxW2Bhj1DpOXdpTylCmP4yNAGkww5jK",
                 #"curl -H "Authorization: Bearer cmVmdGtuOjAxOjE3NjQ4MzYwMDA6ZaPzGVxW2Bhj1DpOXdpTylCmP4yNAGkww5jK" https://corp.jfrog.io/artifactory/api/system/ping"#,
             ],
-            negatives: ["JFROG_ACCESS_TOKEN=cmVmdGtu84sl1i0XSslTAgt1lWAyOger8Htq2U"]
+            negatives: ["ref: cmVmdGtu84sl1i0XSslTAgt1lWAyOger8Htq2U"]
         ),
         SecretRule(
             id: "crates-io.api-token",
@@ -160,7 +160,7 @@ extension SecretRules {
             remediation:
                 "Revoke the token under Account Settings → API Tokens on crates.io, and publish with trusted publishing or a token scoped to the crate.",
             examples: ["CARGO_REGISTRY_TOKEN=cioRFiqwRO1wvWYebWQKJSqRZuO1RNeOlHn", "[registry]\ntoken = \"cioRFiqwRO1wvWYebWQKJSqRZuO1RNeOlHn\"\n"],
-            negatives: ["CARGO_REGISTRY_TOKEN=cioqE1fyTAUq9MtEaJlXbSq", "cioppinoRecipeCollectionVersion2024"]
+            negatives: ["ref: cioqE1fyTAUq9MtEaJlXbSq", "cioppinoRecipeCollectionVersion2024"]
         ),
         SecretRule(
             id: "clojars.deploy-token",
@@ -171,7 +171,7 @@ extension SecretRules {
             minEntropy: 3.0,
             remediation: "Disable the token under Deploy Tokens on clojars.org, and create one scoped to the group or artifact.",
             examples: ["CLOJARS_PASSWORD=CLOJARS_d4e2336edd75f8d8e5f72cd70530ee8c6bfd5ea25d164cfbdc4efae2fb16"],
-            negatives: ["CLOJARS_PASSWORD=CLOJARS_27d40ac20d2de3206279634895623a069ca1e8fb"]
+            negatives: ["ref: CLOJARS_27d40ac20d2de3206279634895623a069ca1e8fb"]
         ),
     ]
 }

@@ -28,10 +28,16 @@ def load_findings(path):
     if isinstance(data, dict):
         data = data.get("findings", [])
     out = []
+    sha = lambda c: c.get("sha") if isinstance(c, dict) else c
     for f in data:
-        loc = f.get("location", {}) if isinstance(f.get("location"), dict) else {}
-        out.append({"rule": f.get("rule") or f.get("ruleId") or f.get("rule_id"), "path": f.get("path", loc.get("path")),
-                    "line": f.get("line", loc.get("line")), "commit": f.get("commit") or loc.get("commit")})
+        rule = f.get("rule") or f.get("ruleId") or f.get("rule_id")
+        # roster reports a secret once with every place it occurs, and an AWS key's secret with the key.
+        places = f.get("locations") or [f.get("location") if isinstance(f.get("location"), dict) else f]
+        for loc in places:
+            out.append({"rule": rule, "path": loc.get("path"), "line": loc.get("line"), "commit": sha(loc.get("commit"))})
+        paired = f.get("paired")
+        if isinstance(paired, dict) and paired.get("line"):
+            out.append({"rule": paired.get("rule"), "path": f.get("path"), "line": paired["line"], "commit": sha(f.get("commit"))})
     return out
 
 

@@ -50,7 +50,8 @@ enum Checks {
 
     static func jwt(_ token: String) -> Bool {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[2].count >= 16 || parts[2].isEmpty == false else { return false }
+        // An unsigned token (`alg: none`, empty signature) grants nothing a server should accept.
+        guard parts.count == 3, parts[2].count >= 16 else { return false }
         for part in parts.prefix(2) {
             guard let data = decodeBase64(String(part)),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]

@@ -60,13 +60,14 @@ struct CompiledRule: Sendable {
         }
     }
 
-    /// The bounds of the line around `offset`, at most `SecretScanner.window` bytes each side.
+    /// The bounds of the line around `offset`: at most `SecretScanner.window` bytes before it and
+    /// four times that after (a kubeconfig's `client-key-data` is one 2,300-character line).
     static func lineWindow(_ buffer: UnsafeRawBufferPointer, around offset: Int) -> Range<Int> {
         var start = offset
         let lowest = max(0, offset - SecretScanner.window)
         while start > lowest, buffer[start - 1] != 0x0A { start -= 1 }
         var end = offset
-        let highest = min(buffer.count, offset + SecretScanner.window)
+        let highest = min(buffer.count, offset + 4 * SecretScanner.window)
         while end < highest, buffer[end] != 0x0A { end += 1 }
         return start..<end
     }
@@ -76,7 +77,7 @@ struct CompiledRule: Sendable {
         var covered = -1
         for offset in offsets where offset >= covered {
             let window = multiline
-                ? max(0, offset - 256)..<min(buffer.count, offset + 4 * SecretScanner.window)
+                ? max(0, offset - SecretScanner.window)..<min(buffer.count, offset + 4 * SecretScanner.window)
                 : Self.lineWindow(buffer, around: offset)
             covered = window.upperBound
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[window]), as: UTF8.self)

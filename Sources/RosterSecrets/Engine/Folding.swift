@@ -16,8 +16,9 @@ enum Folding {
             let lower = candidate.value.lowercased()
             return !ownedPrefixes.contains { lower.hasPrefix($0) }
         }
+        // Position, then longer first, then rule order: the same input always folds the same way.
         candidates.sort {
-            $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.range.count > $1.range.count
+            ($0.range.lowerBound, -$0.range.count, $0.rule) < ($1.range.lowerBound, -$1.range.count, $1.rule)
         }
         // One per rule and place.
         var seen = Set<[Int]>()

@@ -56,6 +56,8 @@ enum Assignment {
         while start > 0, offset - start < 64, isNameByte(bytes[start - 1]) { start -= 1 }
         var end = offset
         while end < count, end - offset < 64, isNameByte(bytes[end]) { end += 1 }
+        // `scheme://user:token@host`: URL credentials, which the URL rules judge with the URL.
+        if start >= 3, bytes[start - 1] == UInt8(ascii: "/"), bytes[start - 2] == UInt8(ascii: "/"), bytes[start - 3] == UInt8(ascii: ":") { return nil }
         let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         let lowerName = name.lowercased()
         let lastPart = lowerName.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).last.map(String.init) ?? lowerName

@@ -31,7 +31,9 @@ struct CompiledRule: Sendable {
                 throw SecretsError.rules("rule \(rule.id): the allowlist pattern is not a valid regular expression: \(pattern)")
             }
         }
-        multiline = rule.pattern.contains("\\n") || rule.pattern.contains("[\\s\\S]")
+        // `\n` inside a negated class (`[^\n]`, "stay on this line") does not make a pattern multi-line.
+        let outsideNegatedClasses = rule.pattern.replacingOccurrences(of: "[^\\r\\n]", with: "").replacingOccurrences(of: "[^\\n]", with: "")
+        multiline = outsideNegatedClasses.contains("\\n") || rule.pattern.contains("[\\s\\S]")
         guard rule.engine == .pattern else {
             regex = nil
             group = 0
@@ -88,7 +90,11 @@ struct CompiledRule: Sendable {
                 let bytes = Self.byteRange(range, in: text, ascii: ascii)
                 let value = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[(window.lowerBound + bytes.lowerBound)..<(window.lowerBound + bytes.upperBound)]), as: UTF8.self)
                 guard accepts(value) else { continue }
-                let before = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[window.lowerBound..<(window.lowerBound + bytes.lowerBound)]), as: UTF8.self)
+                // The fixture test reads the secret's own line only, never lines above it.
+                let secretStart = window.lowerBound + bytes.lowerBound
+                var lineStart = secretStart
+                while lineStart > window.lowerBound, buffer[lineStart - 1] != 0x0A { lineStart -= 1 }
+                let before = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<secretStart]), as: UTF8.self)
                 if NotSecrets.fixtureContext(before) { continue }
                 var candidate = SecretScanner.Candidate(rule: index, range: (window.lowerBound + bytes.lowerBound)..<(window.lowerBound + bytes.upperBound), value: value)
                 // Named groups other than the secret become attributes (`keyId`, `clientEmail`).

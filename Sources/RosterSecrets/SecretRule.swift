@@ -45,6 +45,10 @@ public struct SecretRule: Sendable, Identifiable {
     /// How matches are found: the pattern (most rules), or a built-in matcher for formats a
     /// single-line pattern cannot describe.
     public var engine: SecretEngine
+    /// What must surround a keyword before the pattern is worth running: a short anchor such
+    /// as Airtable's `pat` occurs in every `path`, so the rule asks for 14 letters or digits
+    /// right after it, which the scanner tests on bytes.
+    public var keywordContext: KeywordContext = .none
     /// Words (lowercase) that, inside a value, mark it as not a secret for this rule (gitleaks'
     /// allowlist stopwords).
     public var stopwords: [String] = []
@@ -76,6 +80,47 @@ public struct SecretRule: Sendable, Identifiable {
         self.remediation = remediation ?? "Revoke the \(title.lowercased()) at its issuer, issue a new one from a secrets manager, and remove it from the file and its history."
         self.examples = examples
         self.negatives = negatives
+    }
+}
+
+extension SecretRule {
+    /// The rule with `context` required around its keywords.
+    public func requiring(_ context: KeywordContext) -> SecretRule {
+        var rule = self
+        rule.keywordContext = context
+        return rule
+    }
+}
+
+/// Bytes that must sit beside a keyword for its rule's pattern to be tried.
+public enum KeywordContext: Sendable, Equatable {
+    case none
+    /// At least `count` characters of `alphabet` after the keyword (and any spaces, tabs, `=`
+    /// or quotes right after it).
+    case followedBy(Int, KeywordAlphabet)
+    /// At least `count` characters of `alphabet` right before the keyword.
+    case precededBy(Int, KeywordAlphabet)
+}
+
+public enum KeywordAlphabet: Sendable, Equatable {
+    /// Letters and digits.
+    case alphanumeric
+    /// Lowercase hex digits.
+    case hex
+    /// The base64url alphabet (letters, digits, `-`, `_`).
+    case base64url
+    /// Bearer-token characters: base64 and base64url, `.` and `~`.
+    case token
+
+    @inline(__always) func contains(_ byte: UInt8) -> Bool {
+        switch self {
+        case .alphanumeric: return (byte | 0x20) &- 97 < 26 || byte &- 48 < 10
+        case .hex: return byte &- 48 < 10 || byte &- 97 < 6
+        case .base64url: return (byte | 0x20) &- 97 < 26 || byte &- 48 < 10 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        case .token:
+            return (byte | 0x20) &- 97 < 26 || byte &- 48 < 10 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "~") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=")
+        }
     }
 }
 

@@ -8,13 +8,16 @@
 /// hash or UUID, and not a placeholder.
 enum Assignment {
     /// Name endings that hold something other than the secret itself.
-    static let nonSecretSuffixes = [
+    static let nonSecretSuffixes: Set<String> = [
         "hash", "hashed", "digest", "checksum", "salt", "length", "len", "min", "max", "policy", "field", "file", "path", "dir",
         "url", "uri", "endpoint", "env", "name", "names", "type", "regex", "pattern", "prompt", "label", "header", "placeholder",
         "enabled", "required", "expires", "expiry", "expiration", "ttl", "timeout", "count", "id", "ids", "format", "version",
         "mode", "provider", "store", "manager", "param", "arn", "ref", "key_id", "keyid", "fingerprint", "hint", "question",
         "reset", "changed", "updated", "created", "at", "validator", "rotation", "style", "class", "size", "limit", "public",
     ]
+    /// Suffixes of a camelCase name that say it holds something else.
+    static let joinedSuffixes = ["hash", "url", "uri", "name", "id", "path", "file", "type", "length", "policy", "field", "env", "regex", "pattern", "prompt", "label", "header", "endpoint", "expiry", "expires", "ttl", "count"]
+
     /// Values that are words people use in configuration, not secrets.
     static let words: Set<String> = [
         "true", "false", "null", "nil", "none", "undefined", "required", "optional", "string", "password", "secret", "token",
@@ -52,16 +55,10 @@ enum Assignment {
 
     static func assignedValue(_ bytes: UnsafeRawBufferPointer, keywordAt offset: Int) -> Value? {
         let count = bytes.count
-        var start = offset
-        while start > 0, offset - start < 64, isNameByte(bytes[start - 1]) { start -= 1 }
+        // The operator comes first: most keywords in code (`token` in `parseToken(`) are not
+        // followed by one, and are dropped before any string is made.
         var end = offset
         while end < count, end - offset < 64, isNameByte(bytes[end]) { end += 1 }
-        // `scheme://user:token@host`: URL credentials, which the URL rules judge with the URL.
-        if start >= 3, bytes[start - 1] == UInt8(ascii: "/"), bytes[start - 2] == UInt8(ascii: "/"), bytes[start - 3] == UInt8(ascii: ":") { return nil }
-        let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        let lowerName = name.lowercased()
-        let lastPart = lowerName.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).last.map(String.init) ?? lowerName
-        if nonSecretSuffixes.contains(lastPart) || nonSecretSuffixes.contains(where: { lowerName.hasSuffix("_" + $0) || lowerName.hasSuffix("-" + $0) }) { return nil }
         // A name inside a string is a key only when the string closes right after it.
         var i = end
         if i < count, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") { i += 1 }
@@ -82,6 +79,16 @@ enum Assignment {
         }
         while i < count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
         guard i < count else { return nil }
+        var start = offset
+        while start > 0, offset - start < 64, isNameByte(bytes[start - 1]) { start -= 1 }
+        // `scheme://user:token@host`: URL credentials, which the URL rules judge with the URL.
+        if start >= 3, bytes[start - 1] == UInt8(ascii: "/"), bytes[start - 2] == UInt8(ascii: "/"), bytes[start - 3] == UInt8(ascii: ":") { return nil }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        let lowerName = name.lowercased()
+        let lastPart = lowerName.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).last.map(String.init) ?? lowerName
+        if nonSecretSuffixes.contains(lastPart) { return nil }
+        // camelCase names: `secretName`, `tokenUrl`, `passwordHash`, `apiKeyId`.
+        if name.utf8.contains(where: { $0 &- 65 < 26 }), joinedSuffixes.contains(where: { lastPart.count > $0.count && lastPart.hasSuffix($0) }) { return nil }
         let quote = bytes[i]
         if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") || quote == UInt8(ascii: "`") {
             let valueStart = i + 1

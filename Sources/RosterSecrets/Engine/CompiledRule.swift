@@ -62,11 +62,11 @@ struct CompiledRule: Sendable {
         }
     }
 
-    /// The bounds of the line around `offset`: at most `SecretScanner.window` bytes before it and
-    /// four times that after (a kubeconfig's `client-key-data` is one 2,300-character line).
+    /// The bounds of the line around `offset`: at most half `SecretScanner.window` bytes before
+    /// it and four times the window after (a kubeconfig's `client-key-data` is one 2,300-character line).
     static func lineWindow(_ buffer: UnsafeRawBufferPointer, around offset: Int) -> Range<Int> {
         var start = offset
-        let lowest = max(0, offset - SecretScanner.window)
+        let lowest = max(0, offset - SecretScanner.window / 2)
         while start > lowest, buffer[start - 1] != 0x0A { start -= 1 }
         var end = offset
         let highest = min(buffer.count, offset + 4 * SecretScanner.window)

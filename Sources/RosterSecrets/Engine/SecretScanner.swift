@@ -20,6 +20,8 @@ public struct SecretScanner: Sendable {
     /// these prefixes belongs to that rule, and when that rule rejects it (wrong length, bad
     /// checksum), the generic rules must not report it either.
     let ownedPrefixes: [String]
+    /// Each rule's keyword context, by rule index (read on every keyword hit).
+    let contexts: [KeywordContext]
 
     /// How far around a keyword a pattern looks (the line, at most this many bytes each side).
     static let window = 2048
@@ -52,6 +54,7 @@ public struct SecretScanner: Sendable {
             }
         }
         self.compiled = compiled
+        self.contexts = rules.map(\.keywordContext)
         self.ownedPrefixes = Array(Set(rules.filter { $0.provider != "generic" && $0.engine == .pattern }.flatMap(\.keywords)
             .filter { $0.utf8.count >= 4 && $0.first.map { $0.isLetter || $0.isNumber } == true && !$0.contains("=") && !$0.contains(" ") && !$0.contains("\"") && !$0.contains(":") })).sorted()
         self.prefilter = Prefilter(keywords: keywords)
@@ -83,11 +86,18 @@ public struct SecretScanner: Sendable {
 
     /// Matches for keywords that start inside `positions`; patterns may read the whole buffer.
     func candidates(in buffer: UnsafeRawBufferPointer, positions: Range<Int>, base: Int) -> [Candidate] {
+        var raw: [Int] = []
+        prefilter.scan(buffer, in: positions, into: &raw)
+        guard !raw.isEmpty else { return [] }
         var hits: [[Int]] = Array(repeating: [], count: rules.count)
         var any = false
-        prefilter.scan(buffer, in: positions) { offset, keyword in
-            for rule in rulesByKeyword[keyword] { hits[rule].append(offset) }
-            any = true
+        for packed in raw {
+            let offset = packed >> 16
+            let keyword = packed & 0xFFFF
+            for rule in rulesByKeyword[keyword] where Self.context(contexts[rule], buffer, offset, keywordLength: prefilter.keywords[keyword].count) {
+                hits[rule].append(offset)
+                any = true
+            }
         }
         guard any else { return [] }
         var found: [Candidate] = []
@@ -95,6 +105,28 @@ public struct SecretScanner: Sendable {
             compiled[ruleIndex].matches(in: buffer, at: offsets, rule: ruleIndex, into: &found)
         }
         return found
+    }
+
+    @inline(__always)
+    static func context(_ context: KeywordContext, _ buffer: UnsafeRawBufferPointer, _ offset: Int, keywordLength: Int) -> Bool {
+        switch context {
+        case .none:
+            return true
+        case .followedBy(let count, let alphabet):
+            var start = offset + keywordLength
+            while start < buffer.count, start - offset - keywordLength < 8,
+                buffer[start] == 0x20 || buffer[start] == 0x09 || buffer[start] == UInt8(ascii: "=") || buffer[start] == UInt8(ascii: "\"") || buffer[start] == UInt8(ascii: "'")
+            {
+                start += 1
+            }
+            guard start + count <= buffer.count else { return false }
+            for i in start..<(start + count) where !alphabet.contains(buffer[i]) { return false }
+            return true
+        case .precededBy(let count, let alphabet):
+            guard offset >= count else { return false }
+            for i in (offset - count)..<offset where !alphabet.contains(buffer[i]) { return false }
+            return true
+        }
     }
 
     /// Filters, folds and orders candidates, and turns them into matches with lines counted from

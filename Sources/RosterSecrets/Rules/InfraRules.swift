@@ -49,7 +49,7 @@ extension SecretRules {
                 "users:\n- name: ci-deployer\n  user:\n    token: ${KUBE_TOKEN}\n",
                 "users:\n- name: ci-deployer\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
             ]
-        ),
+        ).requiring(.followedBy(20, .token)),
         SecretRule(
             id: "kubernetes.kubeconfig.client-key",
             title: "Kubernetes client private key in a kubeconfig",
@@ -90,7 +90,7 @@ extension SecretRules {
                 "kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef",
                 "kubeadm join --token <token>",
             ]
-        ),
+        ).requiring(.followedBy(6, .alphanumeric)),
         SecretRule(
             id: "aws.eks.token",
             title: "Amazon EKS bearer token",
@@ -214,7 +214,7 @@ extension SecretRules {
                 "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0",
                 "data: eyJOEynUqCvGa9lPJOBM3PBurV9kN7jEK.eyJxS1i9ECDlDRHFMMtICNDXgEc965RDmhwFayB48u1.dUmi4Yh76JB8I7W3ahiLVmi9oXXqbwTd9cXmcmo8Mnn",
             ]
-        )
+        ).requiring(.followedBy(12, .base64url))
     ]
 
     // MARK: Database URLs

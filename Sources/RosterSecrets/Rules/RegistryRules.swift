@@ -117,7 +117,7 @@ extension SecretRules {
                 "dotnet nuget push out/*.nupkg --api-key oy2jp079iqt1yfwb5o4e5tp6ci3ew9iw8",
                 "--api-key OY2CEANA2M735ANCOJ1LI93SBCTDCPZX5ISWJCVX8M0QL6",
             ]
-        ),
+        ).requiring(.followedBy(43, .alphanumeric)),
         SecretRule(
             id: "jfrog.api-key",
             title: "JFrog Artifactory API key",
@@ -161,7 +161,7 @@ extension SecretRules {
                 "Revoke the token under Account Settings → API Tokens on crates.io, and publish with trusted publishing or a token scoped to the crate.",
             examples: ["CARGO_REGISTRY_TOKEN=cioRFiqwRO1wvWYebWQKJSqRZuO1RNeOlHn", "[registry]\ntoken = \"cioRFiqwRO1wvWYebWQKJSqRZuO1RNeOlHn\"\n"],
             negatives: ["ref: cioqE1fyTAUq9MtEaJlXbSq", "cioppinoRecipeCollectionVersion2024"]
-        ),
+        ).requiring(.followedBy(32, .alphanumeric)),
         SecretRule(
             id: "clojars.deploy-token",
             title: "Clojars deploy token",

@@ -369,7 +369,7 @@ extension SecretRules {
                 "Delete the key under Settings › API Keys in SendGrid, create one with the narrowest permissions in a secrets manager, and remove it from the file and its history.",
             examples: ["SENDGRID_API_KEY=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"],
             negatives: ["Authorization: Bearer SG.sLKnh3sB9qFDZEV9ygm-uA.GaHmLa37M373_JMTRpCf0wFxS2ZKbuhVS-TxTP78GC"]
-        ),
+        ).requiring(.followedBy(22, .base64url)),
         // Mailgun's private API key (`key-` + 32 hex, or the newer 32-8-8 hex form). Both shapes
         // are common elsewhere, so `mailgun` must be on the line.
         SecretRule(
@@ -402,7 +402,7 @@ extension SecretRules {
                 "https://us14.api.mailchimp.com/3.0/ auth 1af1d3b2157ab40a585474d3ad62285-us14",
                 "locale: en-us",
             ]
-        ),
+        ).requiring(.precededBy(32, .hex)),
     ]
 
     // MARK: - AI platforms
@@ -715,7 +715,7 @@ extension SecretRules {
                 "Delete the token in Airtable's developer hub (Personal access tokens), create one with the narrowest scopes and bases in a secrets manager, and remove it from the file and its history.",
             examples: ["AIRTABLE_TOKEN=pat1NZQ3Fz0mzKaeY.4040a52640b5443eb13cdd40c582250855eafbd4be66f23a934c789a4d1d493e"],
             negatives: ["Authorization: Bearer pat1NZQ3Fz0mzKaeY.4040a52640b5443eb13cdd40c582250855eafbd4be66f23a934c789a4d1d493"]
-        ),
+        ).requiring(.followedBy(14, .alphanumeric)),
         SecretRule(
             id: "figma.pat",
             title: "Figma personal access token",

@@ -32,7 +32,9 @@ def load_findings(path):
     for f in data:
         rule = f.get("rule") or f.get("ruleId") or f.get("rule_id")
         # roster reports a secret once with every place it occurs, and an AWS key's secret with the key.
-        places = f.get("locations") or [f.get("location") if isinstance(f.get("location"), dict) else f]
+        # In history, later versions of the same file hold the same secret: the introducing
+        # commit's location is the finding, the rest are where it stayed.
+        places = ([f] if f.get("commit") else f.get("locations")) or [f.get("location") if isinstance(f.get("location"), dict) else f]
         for loc in places:
             out.append({"rule": rule, "path": loc.get("path"), "line": loc.get("line"), "commit": sha(loc.get("commit"))})
         paired = f.get("paired")

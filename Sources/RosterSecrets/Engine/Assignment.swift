@@ -122,7 +122,9 @@ enum Assignment {
         if words.contains(lower) { return false }
         guard let first = bytes.first else { return false }
         // References and templates.
-        if "$%{<@&*!#".utf8.contains(first) { return false }
+        if "$%{<@".utf8.contains(first) { return false }
+        // YAML tags, anchors and aliases (`!Ref Name`, `*default`) and comments, when unquoted.
+        if !quoted, "&*!#".utf8.contains(first) { return false }
         if value.contains("://") || value.hasPrefix("/") || value.hasPrefix("./") || value.hasPrefix("~/") { return false }
         if bytes.contains(where: { $0 == 0x20 || $0 == 0x09 }) { return false }
         // Code: calls, members, subscripts, environment lookups.

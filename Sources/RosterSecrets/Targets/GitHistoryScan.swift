@@ -16,6 +16,8 @@ public struct GitHistoryScan: Sendable {
     public var from: String?
     public var to: String?
     public var git = "git"
+    /// Concurrent `git cat-file` readers (and scanning threads).
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
 
     public init(scanner: SecretScanner, repository: String) {
         self.scanner = scanner
@@ -34,57 +36,42 @@ public struct GitHistoryScan: Sendable {
             }
         }
         // The objects to read, by id. The listing names each blob by the first path it was seen at.
-        let listing = try run(["rev-list", "--objects", "--no-object-names"] + revisions, what: "git rev-list failed in \(repository)")
-        let ids = listing.split(separator: "\n").map(String.init)
+        // Blobs (git filters the trees out, which are a third of the objects and hold no
+        // secrets), then every commit, for its message.
+        let blobs = try run(["rev-list", "--objects", "--no-object-names", "--filter=object:type=blob"] + revisions, what: "git rev-list failed in \(repository)")
+        let commits = try run(["rev-list"] + revisions, what: "git rev-list failed in \(repository)")
+        var listed = Set<Substring>()
+        let ids = (blobs.split(separator: "\n") + commits.split(separator: "\n")).filter { listed.insert($0).inserted }.map(String.init)
 
-        // Stream every listed object through `git cat-file --batch`.
-        var blobMatches: [String: [SecretMatch]] = [:]
-        var messageMatches: [(commit: String, header: [String: String], matches: [SecretMatch])] = []
-        let stream = StreamScanner(scanner: scanner)
-        var buffer: [UInt8] = []
-        try withProcess(["cat-file", "--batch"], input: ids.joined(separator: "\n") + "\n") { reader in
-            while let header = try reader.line() {
-                let parts = header.split(separator: " ")
-                guard parts.count == 3, let size = Int(parts[2]) else {
-                    if parts.count == 2, parts[1] == "missing" { continue }
-                    throw SecretsError.input("\(repository): git cat-file said \(header.prefix(120))")
-                }
-                let id = String(parts[0])
-                switch parts[1] {
-                case "blob":
-                    statistics.blobs += 1
-                    var remaining = size
-                    let outcome = try stream.scan(buffer: &buffer, drainBinary: true) { target in
-                        guard remaining > 0 else { return 0 }
-                        let n = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<min(target.count, remaining)]))
-                        remaining -= n
-                        return n
-                    }
-                    try reader.skip(remaining)
-                    switch outcome {
-                    case .binary(let bytes):
-                        statistics.skippedBinary += 1
-                        statistics.bytes += bytes
-                    case .scanned(let matches, let bytes):
-                        statistics.bytes += bytes
-                        if !matches.isEmpty { blobMatches[id] = matches }
-                    }
-                case "commit":
-                    statistics.commits += 1
-                    let data = try reader.bytes(size)
-                    let text = String(decoding: data, as: UTF8.self)
-                    guard let split = text.range(of: "\n\n") else { break }
-                    let message = String(text[split.upperBound...])
-                    let found = scanner.scan(text: message)
-                    if !found.isEmpty {
-                        messageMatches.append((id, Self.headers(String(text[..<split.lowerBound])), found))
-                    }
-                default:
-                    try reader.skip(size)
-                }
-                try reader.skip(1)  // the newline after each object
+        // Stream the listed objects through `git cat-file --batch`, one process and one thread
+        // per core, each with a contiguous share of the list (which keeps a commit's objects, and
+        // their deltas, together).
+        let shares = Swift.max(1, Swift.min(workers, ids.count / 1000))
+        let size = (ids.count + shares - 1) / Swift.max(1, shares)
+        let parts = Mutex<[Objects]>([])
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: shares) { share in
+            let slice = Array(ids[Swift.min(ids.count, share * size)..<Swift.min(ids.count, (share + 1) * size)])
+            guard !slice.isEmpty else { return }
+            do {
+                let objects = try readObjects(slice)
+                parts.withLock { $0.append(objects) }
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
             }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
+        var blobMatches: [String: [SecretMatch]] = [:]
+        var messageMatches: [(commit: String, header: [String: String], matches: [SecretMatch])] = []
+        for part in parts.withLock({ $0 }) {
+            blobMatches.merge(part.blobMatches) { first, _ in first }
+            messageMatches += part.messageMatches
+            statistics.blobs += part.statistics.blobs
+            statistics.commits += part.statistics.commits
+            statistics.bytes += part.statistics.bytes
+            statistics.skippedBinary += part.statistics.skippedBinary
+        }
+        messageMatches.sort { $0.commit < $1.commit }
 
         var located: [LocatedMatch] = []
         // Commit messages: the commit is its own provenance. Lines count from the message's first.
@@ -112,6 +99,65 @@ public struct GitHistoryScan: Sendable {
             ($0.location.commit?.date ?? "", $0.location.path, $0.location.line) < ($1.location.commit?.date ?? "", $1.location.path, $1.location.line)
         }
         return (located, statistics)
+    }
+
+    /// What one share of the object list held.
+    struct Objects {
+        var blobMatches: [String: [SecretMatch]] = [:]
+        var messageMatches: [(commit: String, header: [String: String], matches: [SecretMatch])] = []
+        var statistics = ScanStatistics()
+    }
+
+    /// Reads `ids` through one `git cat-file --batch` and scans blobs and commit messages.
+    func readObjects(_ ids: [String]) throws -> Objects {
+        var objects = Objects()
+        let stream = StreamScanner(scanner: scanner)
+        var buffer: [UInt8] = []
+        try withProcess(["cat-file", "--batch"], input: ids.joined(separator: "\n") + "\n") { reader in
+            while let header = try reader.line() {
+                let parts = header.split(separator: " ")
+                guard parts.count == 3, let size = Int(parts[2]) else {
+                    if parts.count == 2, parts[1] == "missing" { continue }
+                    throw SecretsError.input("\(repository): git cat-file said \(header.prefix(120))")
+                }
+                let id = String(parts[0])
+                switch parts[1] {
+                case "blob":
+                    objects.statistics.blobs += 1
+                    var remaining = size
+                    let outcome = try stream.scan(buffer: &buffer, drainBinary: true) { target in
+                        guard remaining > 0 else { return 0 }
+                        let n = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<min(target.count, remaining)]))
+                        remaining -= n
+                        return n
+                    }
+                    try reader.skip(remaining)
+                    switch outcome {
+                    case .binary(let bytes):
+                        objects.statistics.skippedBinary += 1
+                        objects.statistics.bytes += bytes
+                    case .scanned(let matches, let bytes):
+                        objects.statistics.bytes += bytes
+                        if !matches.isEmpty { objects.blobMatches[id] = matches }
+                    }
+                case "commit":
+                    objects.statistics.commits += 1
+                    let data = try reader.bytes(size)
+                    let text = String(decoding: data, as: UTF8.self)
+                    guard let split = text.range(of: "\n\n") else { break }
+                    let message = String(text[split.upperBound...])
+                    let found = scanner.scan(text: message)
+                    if !found.isEmpty {
+                        objects.messageMatches.append((id, Self.headers(String(text[..<split.lowerBound])), found))
+                    }
+                default:
+                    try reader.skip(size)
+                }
+                try reader.skip(1)  // the newline after each object
+            }
+        }
+
+        return objects
     }
 
     /// For each blob, the commit that first adds it (topological order, oldest first) and the path.

@@ -43,7 +43,7 @@ small_bytes=$(json_field "$work/tree-small/.roster-truth.json" bytes)
 # Every distinct blob once: the least a history scan must read.
 history_bytes=$(git -C "$work/history/repo" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' | awk '$1 == "blob" {s += $2} END {print s}')
 
-printf '%-34s %9s %9s %9s %10s  %s\n' tool "input MB" "wall s" "MB/s" "peak MB" note
+printf '%-34s %9s %9s %9s %9s %10s  %s\n' tool "input MB" "wall s" "MB/s" "MB/cpu-s" "peak MB" note
 # timed NAME BYTES OUTFILE command...: runs the command with stdout to OUTFILE, prints wall time, MB/s and peak RSS.
 slug() { tr -c 'A-Za-z0-9\n' '-' <<<"$1"; }
 wall_of() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s}' "$1" 2>/dev/null; }
@@ -52,13 +52,16 @@ timed() {
   local log="$work/out/$(slug "$name").time" err="$work/out/$(slug "$name").err"
   /usr/bin/time -v -o "$log" "$@" >"$out" 2>"$err"
   local rc=$?
-  local wall peak
+  local wall peak cpu
   wall=$(wall_of "$log")
+  # User plus system seconds, children included: MB per CPU-second is the speed per core.
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log" 2>/dev/null)
   peak=$(awk '/Maximum resident set size/ {print $NF / 1024}' "$log" 2>/dev/null)
   local note="exit $rc"
   if [ -z "$wall" ] || ! grep -q "Exit status: [01]$" "$log" 2>/dev/null; then note="FAILED (exit $rc; $err)"; fi
-  printf '%-34s %9.1f %9.2f %9.1f %10.1f  %s\n' "$name" "$(bc -l <<<"$bytes/1000000")" "${wall:-0}" \
-    "$(bc -l <<<"if (${wall:-0} > 0) $bytes/1000000/${wall:-1} else 0")" "${peak:-0}" "$note"
+  printf '%-34s %9.1f %9.2f %9.1f %9.1f %10.1f  %s\n' "$name" "$(bc -l <<<"$bytes/1000000")" "${wall:-0}" \
+    "$(bc -l <<<"if (${wall:-0} > 0) $bytes/1000000/${wall:-1} else 0")" \
+    "$(bc -l <<<"if (${cpu:-0} > 0) $bytes/1000000/${cpu:-1} else 0")" "${peak:-0}" "$note"
 }
 
 timed "roster tree" "$tree_bytes" "$work/out/roster-tree.json" "$roster" secrets scan "$work/tree" --format json
@@ -71,11 +74,12 @@ timed "roster tree-small (50 MiB)" "$small_bytes" "$work/out/roster-small.json" 
   detect-secrets scan --all-files .)
 ds_wall=$(wall_of "$work/out/$(slug "detect-secrets tree-small (50 MiB)").time")
 if [ -n "$ds_wall" ]; then
-  printf '%-34s %9.1f %9.0f %9s %10s  %s\n' "detect-secrets tree (extrapolated)" "$(bc -l <<<"$tree_bytes/1000000")" \
-    "$(bc -l <<<"$tree_bytes / ($small_bytes / $ds_wall)")" "" "" "from the 50 MiB rate"
+  printf '%-34s %9.1f %9.0f %9s %9s %10s  %s\n' "detect-secrets tree (extrapolated)" "$(bc -l <<<"$tree_bytes/1000000")" \
+    "$(bc -l <<<"$tree_bytes / ($small_bytes / $ds_wall)")" "" "" "" "from the 50 MiB rate"
 fi
 timed "roster --git history" "$history_bytes" "$work/out/roster-git.json" "$roster" secrets scan --git "$work/history/repo" --format json
 timed "git log -p --all -m (reference)" "$history_bytes" /dev/null git -C "$work/history/repo" log -p --all -m --no-color
+timed "git cat-file --batch-all-objects (floor)" "$history_bytes" /dev/null git -C "$work/history/repo" cat-file --batch-all-objects --batch --unordered
 
 echo
 echo "accuracy (a finding counts on the planted line; see Benchmarks/secrets/score.py)"

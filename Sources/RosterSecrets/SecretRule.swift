@@ -134,6 +134,9 @@ public enum SecretEngine: Sendable, Equatable {
     /// `name = value` / `name: value` assignments whose name contains a keyword (password, secret,
     /// token…), with a value that is not code, a reference or a placeholder.
     case assignment
+    /// The base64 `data` of a Kubernetes Secret manifest, decoded and scanned by every other
+    /// rule; the rule itself never reports.
+    case kubernetesSecretData
 }
 
 /// A structural check a matched secret must pass.

@@ -21,6 +21,14 @@ import Testing
     @Test(arguments: SecretRules.all.map(\.id))
     func examplesAreFound(_ id: String) throws {
         let rule = try #require(SecretRules.all.first { $0.id == id })
+        if rule.engine == .kubernetesSecretData {
+            // A decoder reports through the rules that match what it decoded.
+            for example in rule.examples {
+                let matches = Self.scanner.scan(text: example)
+                #expect(!matches.isEmpty && matches.allSatisfy { $0.attributes["encoding"] != nil }, "\(id) decoded nothing in: \(example.prefix(120))")
+            }
+            return
+        }
         for example in rule.examples {
             let matches = Self.scanner.scan(text: example)
             #expect(matches.contains { $0.ruleId == id }, "\(id) missed its example: \(example.prefix(120))")
@@ -63,6 +71,47 @@ import Testing
         #expect(match.paired?.fingerprint == CredentialFingerprint(.awsSecretAccessKey, of: "Jq3vN8sL2kW9xR5tB7mZ4cF1hY6gD0pA/eU+iO2r"))
         #expect(match.paired?.line == 3)
         #expect(match.preview == "AKIA…RS3T")
+    }
+
+    @Test func kubernetesSecretDataIsDecodedInYAMLAndJSON() throws {
+        let yaml = """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Secret
+              metadata:
+                name: billing
+              type: Opaque
+              data:
+                AWS_ACCESS_KEY_ID: QUtJQTRRS1pCN1gyTTVOUFJTM1Q=
+                db-password: VnE3I21aMnBMeDkh
+                username: YmlsbGluZy1zdmM=
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            data:
+              note: VnE3I21aMnBMeDkh
+            """
+        let found = Self.scanner.scan(text: yaml)
+        #expect(found.map(\.ruleId) == ["aws.access-key-id", "generic.password"])
+        #expect(found.map(\.line) == [10, 11])
+        #expect(found.first?.fingerprint == CredentialFingerprint(.awsAccessKeyId, of: "AKIA4QKZB7X2M5NPRS3T"))
+        #expect(found.first?.attributes["encoding"]?.contains("AWS_ACCESS_KEY_ID") == true)
+        let json = """
+            {
+                "apiVersion": "v1",
+                "data": {
+                    "token": "Z2hwX1VGYXdmblhsZ0gxSm54bEpQdjRieE9lNUx4bDVTODN4OXlteQ=="
+                },
+                "kind": "Secret",
+                "metadata": {"name": "ci"}
+            }
+            """
+        let decoded = Self.scanner.scan(text: json)
+        #expect(decoded.map(\.ruleId) == ["github.pat.classic"])
+        #expect(decoded.first?.line == 4)
+        #expect(decoded.first?.attributes["encoding"] != nil)
     }
 
     @Test func inlineAllowAcceptsAFinding() {

@@ -59,6 +59,7 @@ struct CompiledRule: Sendable {
         case .pattern: patternMatches(in: buffer, at: offsets, rule: index, into: &found)
         case .armoredKey(let label): ArmoredKey.matches(in: buffer, at: offsets, label: label, rule: index, into: &found)
         case .assignment: Assignment.matches(in: buffer, at: offsets, keywords: keywords, rule: self, index: index, into: &found)
+        case .kubernetesSecretData: break  // the scanner runs it, with itself for the decoded values
         }
     }
 

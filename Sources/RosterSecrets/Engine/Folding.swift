@@ -17,8 +17,10 @@ enum Folding {
             return !ownedPrefixes.contains { lower.hasPrefix($0) }
         }
         // Position, then longer first, then rule order: the same input always folds the same way.
+        // A value decoded from its encoding says more than the encoded text matched as it stands.
         candidates.sort {
-            ($0.range.lowerBound, -$0.range.count, $0.rule) < ($1.range.lowerBound, -$1.range.count, $1.rule)
+            ($0.range.lowerBound, -$0.range.count, $0.rule, $0.attributes["encoding"] == nil ? 1 : 0)
+                < ($1.range.lowerBound, -$1.range.count, $1.rule, $1.attributes["encoding"] == nil ? 1 : 0)
         }
         // One per rule and place.
         var seen = Set<[Int]>()
@@ -48,6 +50,7 @@ enum Folding {
         let aGeneric = rules[a.rule].provider == "generic"
         let bGeneric = rules[b.rule].provider == "generic"
         if aGeneric != bGeneric { return bGeneric }
+        if a.range == b.range { return a.attributes["encoding"] != nil && b.attributes["encoding"] == nil }
         return a.range.count > b.range.count
     }
 

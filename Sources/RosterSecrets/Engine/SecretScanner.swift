@@ -85,7 +85,7 @@ public struct SecretScanner: Sendable {
     }
 
     /// Matches for keywords that start inside `positions`; patterns may read the whole buffer.
-    func candidates(in buffer: UnsafeRawBufferPointer, positions: Range<Int>, base: Int) -> [Candidate] {
+    func candidates(in buffer: UnsafeRawBufferPointer, positions: Range<Int>, base: Int, decoding: Bool = true) -> [Candidate] {
         var raw: [Int] = []
         prefilter.scan(buffer, in: positions, into: &raw)
         guard !raw.isEmpty else { return [] }
@@ -102,6 +102,10 @@ public struct SecretScanner: Sendable {
         guard any else { return [] }
         var found: [Candidate] = []
         for (ruleIndex, offsets) in hits.enumerated() where !offsets.isEmpty {
+            if rules[ruleIndex].engine == .kubernetesSecretData {
+                if decoding { KubernetesSecretData.matches(in: buffer, at: offsets, scanner: self, into: &found) }
+                continue
+            }
             compiled[ruleIndex].matches(in: buffer, at: offsets, rule: ruleIndex, into: &found)
         }
         return found

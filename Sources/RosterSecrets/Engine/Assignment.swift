@@ -100,6 +100,10 @@ enum Assignment {
             guard j < count, bytes[j] == quote else { return nil }
             return Value(name: name, range: valueStart..<j, quoted: true)
         }
+        // Unquoted values are configuration (`.env`, YAML, INI, properties), where the name starts
+        // its line and the value ends it. Elsewhere an unquoted "value" is code: a type after a
+        // parameter label (`token: Token?`), an argument, an expression.
+        guard startsLine(bytes, at: start) else { return nil }
         let valueStart = i
         var j = i
         while j < count, j - valueStart <= 256 {
@@ -111,8 +115,28 @@ enum Assignment {
             }
             j += 1
         }
-        guard j > valueStart else { return nil }
+        guard j > valueStart, endsLine(bytes, at: j) else { return nil }
         return Value(name: name, range: valueStart..<j, quoted: false)
+    }
+
+    /// Only indentation, a list dash, `export`, `set` or `ENV` before `offset` on its line.
+    static func startsLine(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var i = offset
+        while i > 0, offset - i < 64, bytes[i - 1] != 0x0A { i -= 1 }
+        var prefix = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<offset]), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        for word in ["export", "set", "ENV", "setx", "declare -x", "-"] where prefix.hasPrefix(word) {
+            prefix = String(prefix.dropFirst(word.count)).trimmingCharacters(in: .whitespaces)
+        }
+        return prefix.isEmpty || prefix == "\"" || prefix == "'"
+    }
+
+    /// Only spaces and perhaps a comment after `offset` on its line.
+    static func endsLine(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var i = offset
+        // A trailing `,` or `;` is code (a parameter list, a statement), not configuration.
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+        guard i < bytes.count, bytes[i] != 0x0A else { return true }
+        return bytes[i] == UInt8(ascii: "#") || (bytes[i] == UInt8(ascii: "/") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "/"))
     }
 
     static func looksDrawn(_ value: String, quoted: Bool) -> Bool {
@@ -129,7 +153,10 @@ enum Assignment {
         if bytes.contains(where: { $0 == 0x20 || $0 == 0x09 }) { return false }
         // Code: calls, members, subscripts, environment lookups.
         if value.contains("(") || value.contains("[") || lower.contains("env.") || lower.contains("environ") || lower.contains("getenv") { return false }
-        if !quoted, isDottedIdentifier(bytes) { return false }
+        if !quoted, isDottedIdentifier(bytes) || value.contains("?") || value.hasSuffix("!") { return false }
+        // Stored password hashes (`md5` + 32 hex, as PostgreSQL keeps them; `{SHA}`; bcrypt) are not the password.
+        if lower.hasPrefix("md5"), bytes.count == 35, isHex(Array(bytes.dropFirst(3))) { return false }
+        if lower.hasPrefix("{sha") || lower.hasPrefix("{ssha") || lower.hasPrefix("$2a$") || lower.hasPrefix("$2b$") || lower.hasPrefix("$argon2") { return false }
         // Kinds of character: a word or a number is not drawn.
         let hasLower = bytes.contains { $0 &- 97 < 26 }
         let hasUpper = bytes.contains { $0 &- 65 < 26 }

@@ -153,7 +153,13 @@ enum Assignment {
         if bytes.contains(where: { $0 == 0x20 || $0 == 0x09 }) { return false }
         // Code: calls, members, subscripts, environment lookups.
         if value.contains("(") || value.contains("[") || lower.contains("env.") || lower.contains("environ") || lower.contains("getenv") { return false }
-        if !quoted, isDottedIdentifier(bytes) || value.contains("?") || value.hasSuffix("!") { return false }
+        // Members, optional chaining and force-unwrapped names (`callback!`) are code.
+        let unwrapped = value.hasSuffix("!") ? Array(bytes.dropLast()) : bytes
+        if !quoted, isDottedIdentifier(bytes) || value.contains("?")
+            || (value.hasSuffix("!") && unwrapped.allSatisfy { ($0 | 0x20) &- 97 < 26 || $0 &- 48 < 10 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
+        {
+            return false
+        }
         // Stored password hashes (`md5` + 32 hex, as PostgreSQL keeps them; `{SHA}`; bcrypt) are not the password.
         if lower.hasPrefix("md5"), bytes.count == 35, isHex(Array(bytes.dropFirst(3))) { return false }
         if lower.hasPrefix("{sha") || lower.hasPrefix("{ssha") || lower.hasPrefix("$2a$") || lower.hasPrefix("$2b$") || lower.hasPrefix("$argon2") { return false }

@@ -140,3 +140,50 @@ struct SecretsVerifyTests {
         #expect(finding["severity"] as? String == "critical")
     }
 }
+
+/// What the scanner does with paths and inputs that are not what it expects.
+@Suite struct SecretsBadInputTests {
+    @Test func hostileFileNamesNeverReachTheTerminalRaw() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let name = "evil\u{1B}[31m\u{202E}name.env"
+        try Data("AWS_ACCESS_KEY_ID=AKIA4QKZB7X2M5NPRS3T\n".utf8).write(to: dir.appendingPathComponent(name))
+        let table = try RosterProcess.run(["secrets", "scan", dir.path], in: dir)
+        #expect(table.status == 1)
+        #expect(!table.text.contains("\u{1B}") && !table.text.contains("\u{202E}"))
+        let json = try RosterProcess.run(["secrets", "scan", dir.path, "--format", "json"], in: dir)
+        #expect(!json.text.contains("\u{1B}") && !json.text.contains("\u{202E}"))
+        let sarif = try RosterProcess.run(["secrets", "scan", dir.path, "--format", "sarif"], in: dir)
+        #expect(!sarif.text.contains("\u{1B}"))
+    }
+
+    @Test func missingPathsBadBaselinesAndBadRulesAreOneLineErrors() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = try RosterProcess.run(["secrets", "scan", dir.appendingPathComponent("nope").path], in: dir)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("nope: no such file or directory"))
+
+        let file = dir.appendingPathComponent("a.env")
+        try Data("X=1\n".utf8).write(to: file)
+        let baseline = dir.appendingPathComponent("baseline.json")
+        try Data("[{\"rule\": 3}]".utf8).write(to: baseline)
+        let badBaseline = try RosterProcess.run(["secrets", "scan", file.path, "--baseline", baseline.path], in: dir)
+        #expect(badBaseline.status == 2)
+        #expect(badBaseline.stderr.contains("baseline.json: $[0].fingerprint"))
+
+        let rules = dir.appendingPathComponent("dup.toml")
+        try Data("[[rules]]\nid = \"a.b\"\nid = \"a.c\"\nregex = 'abc_[0-9]{8}'\n".utf8).write(to: rules)
+        let duplicate = try RosterProcess.run(["secrets", "scan", file.path, "--rules", rules.path], in: dir)
+        #expect(duplicate.status == 2)
+        #expect(duplicate.stderr.contains("dup.toml:3:"))
+        #expect(duplicate.stderr.contains("duplicate key"))
+
+        let notGit = try RosterProcess.run(["secrets", "scan", "--git", dir.path], in: dir)
+        #expect(notGit.status == 2)
+        #expect(notGit.stderr.contains("is not a git repository"))
+
+        let noDatabase = try RosterProcess.run(["secrets", "scan", file.path, "--db", dir.appendingPathComponent("none.db").path], in: dir)
+        #expect(noDatabase.status == 3)
+    }
+}

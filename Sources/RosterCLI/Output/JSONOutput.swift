@@ -9,7 +9,27 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        return escapingInvisible(String(decoding: try encoder.encode(value), as: UTF8.self)) + "\n"
+    }
+
+    /// JSON text with the characters JSONEncoder leaves raw and terminals act on (C1 controls,
+    /// bidirectional overrides and isolates) written as `\uXXXX` escapes, which decode to the
+    /// same string: a consumer gets the data, a terminal showing the output is not driven by it.
+    static func escapingInvisible(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: isInvisible) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if isInvisible(scalar) {
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     struct IdentityRef: Encodable {

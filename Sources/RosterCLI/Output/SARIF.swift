@@ -32,7 +32,7 @@ enum SARIF {
             ] as [String: Any]],
         ]
         let data = try JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONOutput.escapingInvisible(String(decoding: data, as: UTF8.self)) + "\n"
     }
 
     /// GitHub's mapping: over 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low.

@@ -49,6 +49,6 @@ enum SecretsSARIF {
             ] as [String: Any]],
         ]
         let data = try JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONOutput.escapingInvisible(String(decoding: data, as: UTF8.self)) + "\n"
     }
 }

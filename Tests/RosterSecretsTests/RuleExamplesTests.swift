@@ -14,7 +14,13 @@ import Testing
         for rule in rules {
             #expect(!rule.examples.isEmpty, "\(rule.id) has no example")
             #expect(!rule.negatives.isEmpty, "\(rule.id) has no negative example")
-            #expect(rule.keywords.allSatisfy { $0.utf8.count >= 3 }, "\(rule.id) has a keyword under three characters")
+            #expect(rule.keywords.allSatisfy { $0.utf8.count >= 3 && $0 == $0.lowercased() }, "\(rule.id) has a keyword under three characters or not lowercase")
+            // A rule whose examples hold none of its keywords would never be tried on them.
+            if rule.engine != .kubernetesSecretData {
+                for example in rule.examples {
+                    #expect(rule.keywords.contains { example.lowercased().contains($0) }, "\(rule.id): no keyword in \(example.prefix(80))")
+                }
+            }
         }
     }
 
@@ -31,7 +37,7 @@ import Testing
         }
         for example in rule.examples {
             let matches = Self.scanner.scan(text: example)
-            #expect(matches.contains { $0.ruleId == id }, "\(id) missed its example: \(example.prefix(120))")
+            #expect(matches.filter { $0.ruleId == id }.count == 1, "\(id) should find its example once: \(example.prefix(120))")
             // Only this rule, or its siblings for the same credential (a key id beside its secret).
             let providers = Dictionary(SecretRules.all.map { ($0.id, $0.provider) }, uniquingKeysWith: { a, _ in a })
             #expect(matches.allSatisfy { $0.ruleId == id || providers[$0.ruleId] == rule.provider }, "\(id)'s example also matched \(matches.map(\.ruleId))")

@@ -15,23 +15,7 @@ import Testing
 
     static func ids(_ text: String) -> [String] { scanner.scan(text: text).map(\.ruleId) }
 
-    @Test(arguments: SecretRules.sourceControl.map(\.id))
-    func eachExampleYieldsExactlyOneMatch(_ id: String) throws {
-        let rule = try #require(SecretRules.sourceControl.first { $0.id == id })
-        #expect(!rule.examples.isEmpty && !rule.negatives.isEmpty)
-        #expect(rule.fingerprint == .opaque)
-        for example in rule.examples {
-            #expect(Self.ids(example) == [id], "\(id) on \(example.prefix(100))")
-        }
-    }
 
-    @Test(arguments: SecretRules.sourceControl.map(\.id))
-    func negativesYieldNothing(_ id: String) throws {
-        let rule = try #require(SecretRules.sourceControl.first { $0.id == id })
-        for negative in rule.negatives {
-            #expect(Self.ids(negative).isEmpty, "\(id)'s negative \(negative.prefix(100))")
-        }
-    }
 
     @Test func keywordsAreRareLowercaseLiteralsPresentInEveryExample() {
         for rule in SecretRules.sourceControl {

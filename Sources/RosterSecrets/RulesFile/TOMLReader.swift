@@ -243,47 +243,39 @@ struct TOMLReader {
         }
     }
 
+    /// `[table]` and `[[table]]` headers: the table at `path`, made if missing (an array of
+    /// tables gains an element).
     private func open(_ root: inout [String: Value], _ path: [String], appending: Bool) throws {
-        func descend(_ table: inout [String: Value], _ rest: ArraySlice<String>) throws {
-            guard let head = rest.first else { return }
-            let last = rest.count == 1
-            switch table[head] {
+        try walk(&root, path) { table, key in
+            switch table[key] {
             case nil:
-                if last, appending {
-                    table[head] = .tables([[:]])
-                } else {
-                    var inner: [String: Value] = [:]
-                    try descend(&inner, rest.dropFirst())
-                    table[head] = .table(inner)
-                }
-            case .table(var inner):
-                if last, appending { throw fail("\(path.joined(separator: ".")) is a table, not an array of tables") }
-                try descend(&inner, rest.dropFirst())
-                table[head] = .table(inner)
+                table[key] = appending ? .tables([[:]]) : .table([:])
+            case .table:
+                if appending { throw fail("\(path.joined(separator: ".")) is a table, not an array of tables") }
             case .tables(var list):
-                if last {
-                    if appending { list.append([:]) } else { throw fail("\(path.joined(separator: ".")) is an array of tables") }
-                } else {
-                    var inner = list.removeLast()
-                    try descend(&inner, rest.dropFirst())
-                    list.append(inner)
-                }
-                table[head] = .tables(list)
+                guard appending else { throw fail("\(path.joined(separator: ".")) is an array of tables") }
+                list.append([:])
+                table[key] = .tables(list)
             default:
-                throw fail("\(head) is a value, not a table")
+                throw fail("\(key) is a value, not a table")
             }
         }
-        try descend(&root, path[...])
     }
 
+    /// `key = value` under the current table.
     private func assign(_ root: inout [String: Value], _ path: [String], _ value: Value) throws {
+        try walk(&root, path) { table, key in
+            guard table[key] == nil else { throw fail("duplicate key \(path.joined(separator: "."))") }
+            table[key] = value
+        }
+    }
+
+    /// Goes down `path` (into the last element of an array of tables, as TOML says), making the
+    /// tables on the way, and hands the innermost table and the last key to `leaf`.
+    private func walk(_ table: inout [String: Value], _ path: [String], leaf: (inout [String: Value], String) throws -> Void) throws {
         func descend(_ table: inout [String: Value], _ rest: ArraySlice<String>) throws {
-            let head = rest.first!
-            if rest.count == 1 {
-                guard table[head] == nil else { throw fail("duplicate key \(path.joined(separator: "."))") }
-                table[head] = value
-                return
-            }
+            guard let head = rest.first else { return }
+            if rest.count == 1 { return try leaf(&table, head) }
             switch table[head] {
             case nil:
                 var inner: [String: Value] = [:]
@@ -301,6 +293,6 @@ struct TOMLReader {
                 throw fail("\(head) is a value, not a table")
             }
         }
-        try descend(&root, path[...])
+        try descend(&table, path[...])
     }
 }

@@ -52,18 +52,23 @@ public struct AnalysisRecord: Sendable {
     public var edges: [Edge]
     /// Additive governance counts, encoded by the analysis module.
     public var metrics: Data
-    /// Set for the cross-system link analysis, which spans every scope: it has no profiles of its
-    /// own, replaces the previous link analysis, and takes its findings' identity facts from `context`.
-    public var isLinks: Bool
+    /// Set for an analysis that spans every scope (`links`, the cross-system link pass;
+    /// `activity`, the activity rules): it has no profiles of its own, replaces the previous one
+    /// of its kind, and takes its findings' identity facts from `context`. Its settings digest
+    /// starts with the kind and a colon.
+    public var crossScope: String?
+    public var isLinks: Bool { crossScope == "links" }
     /// Profiles (stored elsewhere) of the identities the link findings name.
     public var context: [IdentityProfileRecord]
 
     /// The settings digest prefix that marks a link analysis.
     public static let linksPrefix = "links:"
+    /// The settings digest prefix that marks the activity analysis.
+    public static let activityPrefix = "activity:"
 
     public init(
         snapshotId: Int64, settingsDigest: String, profiles: [IdentityProfileRecord], findings: [Finding], edges: [Edge], metrics: Data,
-        isLinks: Bool = false, context: [IdentityProfileRecord] = []
+        isLinks: Bool = false, crossScope: String? = nil, context: [IdentityProfileRecord] = []
     ) {
         self.snapshotId = snapshotId
         self.settingsDigest = settingsDigest
@@ -71,7 +76,7 @@ public struct AnalysisRecord: Sendable {
         self.findings = findings
         self.edges = edges
         self.metrics = metrics
-        self.isLinks = isLinks
+        self.crossScope = isLinks ? "links" : crossScope
         self.context = context
     }
 }

@@ -32,18 +32,26 @@ extension RosterService {
     func analysed(_ snapshots: [SnapshotInfo], estates: [String: Estate] = [:], progress: ProgressHandler? = nil) async throws -> [Int64] {
         let scopes = try await store.latestSnapshots().map(\.scope)
         let policy = effectivePolicy(scopes: scopes + snapshots.map(\.scope))
-        let digest = try settingsDigest(policy)
+        // Activity changes what "last used" means, so analyses depend on it too.
+        let activity = try await store.activityDigest()
+        var digest = try settingsDigest(policy)
+        if let activity { digest = SHA256Digest.hex(of: "\(digest)\nactivity \(activity)") }
+        var lastUsed: [String: Date]?
         var ids: [Int64] = []
         for snapshot in snapshots {
             if let id = try await store.analysisId(snapshot: snapshot.id, settingsDigest: digest) {
                 ids.append(id)
                 continue
             }
-            let estate: Estate
+            var estate: Estate
             if let loaded = estates[snapshot.scope], loaded.observedAt == snapshot.observedAt {
                 estate = loaded
             } else {
                 estate = try await store.estate(snapshot: snapshot.id)
+            }
+            if activity != nil {
+                if lastUsed == nil { lastUsed = try await store.activityLastUsed() }
+                estate = Self.applying(lastUsed ?? [:], to: estate)
             }
             progress?("analysing \(snapshot.scope)", 0, 0)
             let analysis = Analyzer.run([estate], policy: policy)
@@ -53,6 +61,24 @@ extension RosterService {
             ids += try await store.saveAnalyses([record])
         }
         return ids
+    }
+
+    /// The estate with each identity's last use taken from activity where activity saw it used
+    /// more recently than the provider reported (or the provider tracks no use). Staleness
+    /// detectors and idle days then measure from the newer date.
+    static func applying(_ lastUsed: [String: Date], to estate: Estate) -> Estate {
+        guard !lastUsed.isEmpty else { return estate }
+        var estate = estate
+        for index in estate.identities.indices {
+            let identity = estate.identities[index]
+            guard let seen = lastUsed[identity.id], seen <= estate.observedAt.addingTimeInterval(86_400) else { continue }
+            if identity.lastUsedAt.map({ seen > $0 }) ?? true {
+                estate.identities[index].lastUsedAt = seen
+                estate.identities[index].lastUsedDetail = "activity log"
+                estate.identities[index].usageTracked = true
+            }
+        }
+        return estate
     }
 
     /// The id of the stored cross-system link analysis of the latest snapshots, running (and

@@ -229,6 +229,32 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3: activity") { db in
+            // Activity is kept folded: one usage record per identity (merged as logs arrive), the
+            // files already read (by path and digest, so a re-import skips them), and a digest
+            // of the whole that analyses depend on.
+            try db.execute(sql: """
+                CREATE TABLE activityFile (
+                    path TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    events INTEGER NOT NULL,
+                    importedAt DOUBLE NOT NULL,
+                    PRIMARY KEY (path, digest)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE activityUsage (
+                    identityId TEXT PRIMARY KEY NOT NULL,
+                    lastUsed DOUBLE NOT NULL,
+                    data BLOB NOT NULL
+                );
+
+                CREATE TABLE activityState (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -235,11 +235,11 @@ public struct RosterStore: SnapshotStore {
             throw StoreError(.notFound, "no snapshot #\(analysis.snapshotId)")
         }
         let latest = try latestSnapshot(scope: snapshot.scope, in: db)
-        let isLatest = analysis.isLinks || latest?.id == snapshot.id
-        let scope = analysis.isLinks ? "links" : snapshot.scope
-        if analysis.isLinks {
-            // The link analysis spans every scope: only the newest is kept.
-            try db.execute(sql: "DELETE FROM analysis WHERE settingsDigest LIKE 'links:%'")
+        let isLatest = analysis.crossScope != nil || latest?.id == snapshot.id
+        let scope = analysis.crossScope ?? snapshot.scope
+        if let kind = analysis.crossScope {
+            // A cross-scope analysis spans every scope: only the newest of its kind is kept.
+            try db.execute(sql: "DELETE FROM analysis WHERE settingsDigest LIKE ?", arguments: [kind + ":%"])
         } else {
             // One stored analysis per snapshot, and only the latest snapshot's (and this one's) are kept:
             // older analyses are what grows a database that is imported into every day.
@@ -247,7 +247,7 @@ public struct RosterStore: SnapshotStore {
                 sql: """
                     DELETE FROM analysis WHERE (snapshotId = ?
                        OR snapshotId IN (SELECT id FROM snapshot WHERE scope = ? AND id != ? AND id != ?))
-                       AND settingsDigest NOT LIKE 'links:%'
+                       AND instr(settingsDigest, ':') = 0
                     """,
                 arguments: [snapshot.id, snapshot.scope, snapshot.id, latest?.id ?? -1])
         }
@@ -430,6 +430,63 @@ public struct RosterStore: SnapshotStore {
                 db, sql: "SELECT DISTINCT identityId FROM profile WHERE \(scope) AND identityId IN (\(Self.placeholders(owners.count))) ORDER BY identityId",
                 arguments: StatementArguments(analyses) + StatementArguments(Array(owners)))
         }
+    }
+
+    public func knownActivityFiles(_ files: [ActivityFileRecord]) async throws -> Set<ActivityFileRecord> {
+        guard !files.isEmpty else { return [] }
+        return try await read { db in
+            var known = Set<ActivityFileRecord>()
+            let statement = try db.makeStatement(sql: "SELECT 1 FROM activityFile WHERE path = ? AND digest = ?")
+            for file in files where try Bool.fetchOne(statement, arguments: [file.path, file.digest]) != nil {
+                known.insert(file)
+            }
+            return known
+        }
+    }
+
+    public func activityUsage(identityIds: [String]?) async throws -> [String: Data] {
+        try await read { db in
+            var out: [String: Data] = [:]
+            if let identityIds {
+                let statement = try db.makeStatement(sql: "SELECT data FROM activityUsage WHERE identityId = ?")
+                for id in identityIds {
+                    if let data = try Data.fetchOne(statement, arguments: [id]) { out[id] = data }
+                }
+            } else {
+                let rows = try Row.fetchCursor(db, sql: "SELECT identityId, data FROM activityUsage")
+                while let row = try rows.next() { out[row["identityId"]] = row["data"] }
+            }
+            return out
+        }
+    }
+
+    public func activityLastUsed() async throws -> [String: Date] {
+        try await read { db in
+            var out: [String: Date] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT identityId, lastUsed FROM activityUsage")
+            while let row = try rows.next() { out[row["identityId"]] = Date(timeIntervalSinceReferenceDate: row["lastUsed"]) }
+            return out
+        }
+    }
+
+    public func saveActivity(usage: [String: (lastUsed: Date, data: Data)], files: [ActivityFileRecord], digest: String) async throws {
+        try await write("store the activity") { db in
+            let upsert = try db.makeStatement(sql: """
+                INSERT INTO activityUsage (identityId, lastUsed, data) VALUES (?, ?, ?)
+                ON CONFLICT (identityId) DO UPDATE SET lastUsed = excluded.lastUsed, data = excluded.data
+                """)
+            for (id, value) in usage.sorted(by: { $0.key < $1.key }) {
+                try upsert.execute(arguments: [id, value.lastUsed.timeIntervalSinceReferenceDate, value.data])
+            }
+            let record = try db.makeStatement(sql: "INSERT OR REPLACE INTO activityFile (path, digest, source, events, importedAt) VALUES (?, ?, ?, ?, ?)")
+            let now = Date().timeIntervalSinceReferenceDate
+            for file in files { try record.execute(arguments: [file.path, file.digest, file.source, file.events, now]) }
+            try db.execute(sql: "INSERT OR REPLACE INTO activityState (key, value) VALUES ('digest', ?)", arguments: [digest])
+        }
+    }
+
+    public func activityDigest() async throws -> String? {
+        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM activityState WHERE key = 'digest'") }
     }
 
     public func credentials(withFingerprints fingerprints: [String], current snapshots: [Int64]) async throws -> [(credential: Credential, current: Bool)] {

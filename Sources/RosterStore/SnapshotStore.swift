@@ -44,6 +44,24 @@ public protocol SnapshotStore: Sendable {
 
     func profiles(_ query: ProfileQuery) async throws -> [IdentityProfileRecord]
 
+    // MARK: Activity
+
+    /// Which of `files` (path and digest) were read before.
+    func knownActivityFiles(_ files: [ActivityFileRecord]) async throws -> Set<ActivityFileRecord>
+
+    /// Stored usage records (the analysis module's encoding) of `identityIds`, or of every identity.
+    func activityUsage(identityIds: [String]?) async throws -> [String: Data]
+
+    /// Last use per identity, from activity.
+    func activityLastUsed() async throws -> [String: Date]
+
+    /// Replaces the usage records given, records the files read, and sets the activity digest:
+    /// one transaction, so a failed import leaves the store as it was.
+    func saveActivity(usage: [String: (lastUsed: Date, data: Data)], files: [ActivityFileRecord], digest: String) async throws
+
+    /// The digest of all activity stored, nil before any import.
+    func activityDigest() async throws -> String?
+
     /// Credentials whose recorded fingerprint is one of `fingerprints`, each with whether it is in
     /// one of `snapshots` (the current estate) or only in older ones (deleted since).
     func credentials(withFingerprints fingerprints: [String], current snapshots: [Int64]) async throws -> [(credential: Credential, current: Bool)]
@@ -106,6 +124,27 @@ public struct PruneReport: Sendable, Equatable {
 }
 
 /// Which identity profiles to read.
+/// An activity log file already read.
+public struct ActivityFileRecord: Sendable, Hashable {
+    public var path: String
+    public var digest: String
+    public var source: String
+    public var events: Int
+
+    public init(path: String, digest: String, source: String = "", events: Int = 0) {
+        self.path = path
+        self.digest = digest
+        self.source = source
+        self.events = events
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.path == b.path && a.digest == b.digest }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(path)
+        hasher.combine(digest)
+    }
+}
+
 public struct ProfileQuery: Sendable {
     public var analyses: [Int64]
     public var identityIds: [String]?

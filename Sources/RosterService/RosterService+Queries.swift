@@ -32,6 +32,8 @@ extension RosterService {
         var analyses = try await analysed(snapshots)
         // The whole estate also sees what links its systems; one snapshot is seen on its own.
         if snapshot == nil, let links = try await linkAnalysis(snapshots) { analyses.append(links) }
+        // And what activity logs showed.
+        if snapshot == nil, let activity = try await activityAnalysis() { analyses.append(activity) }
         return View(snapshots: snapshots, analyses: analyses)
     }
 

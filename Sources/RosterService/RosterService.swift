@@ -48,7 +48,7 @@ public struct RosterService: Sendable {
 /// Errors of the pipeline itself (the connectors and the store throw their own).
 public struct ServiceError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable {
-        private enum Base: Hashable, Sendable { case partialSnapshot, notFound, ambiguous, empty }
+        private enum Base: Hashable, Sendable { case partialSnapshot, notFound, ambiguous, empty, invalidInput }
         private let base: Base
         private init(_ base: Base) { self.base = base }
         /// A new snapshot would drop most of its scope's identities.
@@ -57,6 +57,8 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
         public static let ambiguous = Code(.ambiguous)
         /// The store holds nothing yet.
         public static let empty = Code(.empty)
+        /// The input is not what the operation reads (no activity log in the paths given).
+        public static let invalidInput = Code(.invalidInput)
     }
 
     public var code: Code

@@ -71,3 +71,16 @@ struct ActivityParsingTests {
         #expect(finding.evidence[0] == "no activity in the logs from 2025-07-13 (130 days); created 2024-10-16")
     }
 }
+
+struct ActivityStorageTests {
+    @Test func usageRoundTripsThroughJSON() throws {
+        // Given folded usage with every kind of bucket filled
+        var accumulator = ActivityAccumulator()
+        ActivityHistory.build().events.forEach { accumulator.add($0) }
+        // When it is encoded and decoded, as the store will
+        let data = try JSONEncoder().encode(accumulator.usage)
+        let decoded = try JSONDecoder().decode([String: IdentityUsage].self, from: data)
+        // Then it is the same value
+        #expect(decoded == accumulator.usage)
+    }
+}

@@ -84,3 +84,20 @@ struct ActivityStorageTests {
         #expect(decoded == accumulator.usage)
     }
 }
+
+struct ActivityConcurrencyTests {
+    @Test func aPairAcrossMidnightIsStillConcurrent() throws {
+        // Given an identity with a baseline, whose key is used from a new network two minutes after its usual call at 23:59
+        var history = ActivityHistory.build(anomalies: false)
+        let nightly = ActivityHistory.user("nightly")
+        history.identity(nightly, kind: .iamUser)
+        for day in 2...35 { history.call(nightly, day: day, 23, 59, 0, "s3:PutObject", from: "34.10.0.1", agent: nil, key: "AKIANIGHTLY") }
+        history.call(nightly, day: 1, 23, 59, 30, "s3:PutObject", from: "34.10.0.1", agent: nil, key: "AKIANIGHTLY")
+        history.call(nightly, day: 0, 0, 1, 0, "s3:GetObject", from: "91.200.1.1", agent: nil, key: "AKIANIGHTLY")
+        // When analysed
+        let findings = ActivityTests.analyse(history)
+        // Then it is reuse of the key, not only a new network
+        #expect(findings.map(\.ruleId) == ["activity.concurrent-networks"])
+        #expect(findings.first?.evidence.first?.contains("the same access key AKIANIGHTLY called from two networks 1 minute(s) apart") == true)
+    }
+}

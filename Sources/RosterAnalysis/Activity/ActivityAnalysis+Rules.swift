@@ -36,20 +36,19 @@ extension ActivityContext {
         struct Moment { let slot: Int, group: String, ref: EventRef }
         var pairs: [(EventRef, EventRef)] = []
         let limit = Double(thresholds.concurrentMinutes * 60)
-        for (_, day) in recentDays {
-            let moments = day.moments.compactMap { key, ref -> Moment? in
-                let parts = key.split(separator: "|", maxSplits: 1)
-                guard parts.count == 2, let slot = Int(parts[0]) else { return nil }
-                return Moment(slot: slot, group: String(parts[1]), ref: ref)
-            }.sorted { ($0.slot, $0.group) < ($1.slot, $1.group) }
-            let reach = (thresholds.concurrentMinutes + DayUsage.slotMinutes - 1) / DayUsage.slotMinutes
-            for (i, a) in moments.enumerated() {
-                for b in moments[(i + 1)...] {
-                    guard b.slot - a.slot <= reach else { break }
-                    guard a.group != b.group, abs(a.ref.time.timeIntervalSince(b.ref.time)) <= limit else { continue }
-                    guard !baseline.networkGroups.contains(a.group) || !baseline.networkGroups.contains(b.group) else { continue }
-                    pairs.append((min(a.ref, b.ref), max(a.ref, b.ref)))
-                }
+        // Slots counted from the epoch, so a pair either side of midnight is still a pair.
+        let moments = recentDays.flatMap { $0.usage.moments }.compactMap { key, ref -> Moment? in
+            guard let group = key.split(separator: "|", maxSplits: 1).last, key.contains("|") else { return nil }
+            let slot = Int((ref.time.timeIntervalSince1970 / Double(DayUsage.slotMinutes * 60)).rounded(.down))
+            return Moment(slot: slot, group: String(group), ref: ref)
+        }.sorted { ($0.slot, $0.group) < ($1.slot, $1.group) }
+        let reach = (thresholds.concurrentMinutes + DayUsage.slotMinutes - 1) / DayUsage.slotMinutes
+        for (i, a) in moments.enumerated() {
+            for b in moments[(i + 1)...] {
+                guard b.slot - a.slot <= reach else { break }
+                guard a.group != b.group, abs(a.ref.time.timeIntervalSince(b.ref.time)) <= limit else { continue }
+                guard !baseline.networkGroups.contains(a.group) || !baseline.networkGroups.contains(b.group) else { continue }
+                pairs.append((min(a.ref, b.ref), max(a.ref, b.ref)))
             }
         }
         guard !pairs.isEmpty else { return nil }

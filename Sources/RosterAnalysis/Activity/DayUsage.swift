@@ -39,7 +39,8 @@ public struct DayUsage: Codable, Sendable, Hashable {
         first = Fold.earliest(first, ref)
         last = Swift.max(last ?? ref, ref)
         actions[event.action, default: ActionUsage()].add(event)
-        let network = SourceNetwork(event.sourceAddress)
+        // A call a service made for the principal comes from the service, whatever address it printed.
+        let network = SourceNetwork(event.invokedBy ?? event.sourceAddress)
         if let network { networks[network.key, default: Tally()].add(event) }
         if let endpoint = event.vpcEndpoint { vpcEndpoints[endpoint, default: Tally()].add(event) }
         if let region = event.region { regions[region, default: Tally()].add(event) }

@@ -73,7 +73,10 @@ let package = Package(
         ),
         .target(
             name: "RosterService",
-            dependencies: ["RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis"],
+            dependencies: [
+                "RosterModel", "RosterConnectors", "RosterStore", "RosterAnalysis",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -13,7 +13,7 @@ public struct Roster: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ImportCommand.self, CollectCommand.self, InventoryCommand.self, ShowCommand.self, FindingsCommand.self, DiffCommand.self, MetricsCommand.self,
-            SnapshotsCommand.self, RulesCommand.self, SuppressCommand.self, PruneCommand.self, SecretsCommand.self,
+            SnapshotsCommand.self, RulesCommand.self, SuppressCommand.self, PruneCommand.self, SecretsCommand.self, UsageCommand.self, PolicyCommand.self,
         ])
 
     public init() {}

@@ -15,7 +15,7 @@ struct ImportCommand: AsyncParsableCommand {
             administrator collects them) and imports them together. `roster import <provider> <dir|files…>` reads one
             provider's files and fails on any file that is not one: \(Connectors.all.map(\.provider.rawValue).joined(separator: ", ")).
             """,
-        subcommands: [ImportAWSCommand.self, ImportSourcesCommand.self],
+        subcommands: [ImportAWSCommand.self, ImportActivityCommand.self, ImportSourcesCommand.self],
         defaultSubcommand: ImportSourcesCommand.self)
 }
 

@@ -55,6 +55,10 @@ enum ActivityOutput {
                 identities: report.identities, unattributed: report.unattributed, findings: report.findings, bytes: report.bytes)), terminator: "")
             return
         }
+        if report.files == 0 {
+            Swift.print("Nothing new: \(Format.count(report.alreadyRead, "activity log")) already read.")
+            return
+        }
         var line = "Read \(Format.count(report.files, "activity log")) (\(Format.count(report.events, "event"))"
         if report.duplicates > 0 { line += ", \(report.duplicates) duplicates" }
         line += ") for \(Format.count(report.identities, "identity", "identities"))"

@@ -69,8 +69,27 @@ struct ImportSourcesCommand: AsyncParsableCommand {
         defer { progress.finish() }
         let timings = PhaseTimer(enabled: ProcessInfo.processInfo.environment["ROSTER_TIMINGS"] != nil)
         progress.update("finding files")
-        let parts = try entry.map { [try $0.files(in: inputs, options: options)] } ?? Connectors.recogniseAll(inputs, options: options)
-        guard parts.contains(where: { !$0.isEmpty }) else {
+        // Without a provider named, activity logs (CloudTrail, Kubernetes audit) found among the
+        // inputs are imported too, after the exports, so their analysis sees the identities.
+        var activityFiles: [String] = []
+        var estateInputs = inputs
+        if entry == nil {
+            let directories = inputs.filter { path in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            }
+            let named = inputs.filter { !directories.contains($0) && ActivityLogs.isActivityLog($0) }
+            estateInputs = inputs.filter { !named.contains($0) }
+            activityFiles = named + ((try? ActivityLogs.discover(directories).files.map(\.path)) ?? [])
+        }
+        let parts = estateInputs.isEmpty ? [] : try entry.map { [try $0.files(in: estateInputs, options: options)] } ?? Connectors.recogniseAll(estateInputs, options: options)
+        if !activityFiles.isEmpty, !parts.contains(where: { !$0.isEmpty }) {
+            let report = try await service.importActivity(activityFiles) { step, done, total in progress.update(step, done: done, total: total) }
+            progress.finish()
+            try ActivityOutput.print(report, format: format)
+            return
+        }
+        guard parts.contains(where: { !$0.isEmpty }) || !activityFiles.isEmpty else {
             let skipped = parts.reduce(0) { $0 + $1.skips.count }
             let what = entry.map { "no \($0.title) export" } ?? "no export of any provider"
             throw CLIError.input("\(what) found in \(inputs.joined(separator: ", "))\(skipped == 0 ? "" : " (skipped \(skipped) other files)")")
@@ -85,6 +104,11 @@ struct ImportSourcesCommand: AsyncParsableCommand {
         for skipped in report.skipped { Terminal.warning(skipped) }
         let providers = parts.filter { !$0.isEmpty }.map(\.provider.rawValue)
         try ImportSummary(format: format).print(report, what: "Read \(Format.count(report.fileCount, "file")) (\(providers.joined(separator: ", ")))")
+        if !activityFiles.isEmpty {
+            let activity = try await service.importActivity(activityFiles) { step, done, total in progress.update(step, done: done, total: total) }
+            progress.finish()
+            if format == .table { try ActivityOutput.print(activity, format: format) }
+        }
     }
 }
 

@@ -198,3 +198,12 @@ struct Peek {
         }
     }
 }
+
+extension ActivityLogs {
+    /// Whether the file at `path` is an activity log (by content); false for anything else,
+    /// including a path that cannot be read.
+    public static func isActivityLog(_ path: String) -> Bool {
+        guard let peek = try? Peek(path: path), case .log = peek.verdict else { return false }
+        return true
+    }
+}

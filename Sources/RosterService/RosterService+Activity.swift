@@ -24,7 +24,16 @@ extension RosterService {
         let identities = Dictionary(profiles.map { ($0.identity.id, $0.identity) }, uniquingKeysWith: { a, _ in a })
         // "Now" is the newest event: the same logs give the same findings whenever they are read.
         let asOf = usage.values.compactMap(\.lastUsed).max() ?? Date()
-        let findings = ActivityAnalysis.findings(usage: usage, identities: identities, asOf: asOf)
+        // What each identity's policies grant, for `activity.granted-unused`.
+        var granted: [String: [String]] = [:]
+        for snapshot in latest where snapshot.scope.hasPrefix("aws:") {
+            let estate = try await store.estate(snapshot: snapshot.id)
+            let index = EstateIndex([estate])
+            for identity in estate.identities where usage[identity.id] != nil {
+                granted[identity.id] = Self.allowedActions(index.permissionPolicies(of: identity).map(\.policy))
+            }
+        }
+        let findings = ActivityAnalysis.findings(usage: usage, identities: identities, asOf: asOf, granted: granted)
         let named = Set(findings.map(\.identityId))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -52,18 +61,23 @@ extension RosterService {
             let estate = try await store.estate(snapshot: snapshot.id)
             guard let identity = estate.identities.first(where: { $0.id == identityId }) else { continue }
             let index = EstateIndex([estate])
-            var actions = Set<String>()
-            for (policy, _) in index.permissionPolicies(of: identity) {
-                for statement in policy.awsStatements where statement.effect == .allow {
-                    switch statement.actions {
-                    case .only(let list)?: actions.formUnion(list)
-                    case .except?: actions.insert("*")
-                    case nil: break
-                    }
-                }
-            }
-            return actions.sorted()
+            return Self.allowedActions(index.permissionPolicies(of: identity).map(\.policy))
         }
         return nil
+    }
+
+    /// The actions `policies` allow, as written.
+    static func allowedActions(_ policies: [Policy]) -> [String] {
+        var actions = Set<String>()
+        for policy in policies {
+            for statement in policy.awsStatements where statement.effect == .allow {
+                switch statement.actions {
+                case .only(let list)?: actions.formUnion(list)
+                case .except?: actions.insert("*")
+                case nil: break
+                }
+            }
+        }
+        return actions.sorted()
     }
 }

@@ -25,8 +25,12 @@ import Testing
         #expect(names("activity.concurrent-networks") == ["svc-billing-exporter"])
         #expect(names("activity.enumeration") == ["svc-old-crawler"])
         // Routine machines stay quiet: NAT churn, a CLI upgrade, hourly jobs, an instance role in its VPC.
-        let flagged = Set(findings.compactMap { ($0["identity"] as? [String: Any])?["name"] as? String })
+        let anomalies = findings.filter { $0["ruleId"] as? String != "activity.granted-unused" }
+        let flagged = Set(anomalies.compactMap { ($0["identity"] as? [String: Any])?["name"] as? String })
         #expect(flagged.isDisjoint(with: ["terraform-runner", "svc-metrics-collector", "app-web-ec2"]))
+        // What was granted and not used is listed, action by action.
+        let unused = findings.first { $0["ruleId"] as? String == "activity.granted-unused" && ($0["identity"] as? [String: Any])?["name"] as? String == "svc-billing-exporter" }
+        #expect((unused?["evidence"] as? [String])?.joined().contains("ce:GetCostForecast") == true)
         #expect(findings.allSatisfy { ($0["evidence"] as? [String])?.isEmpty == false && $0["owasp"] != nil })
 
         // Usage, as the JSON shape.

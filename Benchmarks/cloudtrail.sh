@@ -24,14 +24,14 @@ if [ -z "$roster" ]; then
     swift build -c release --product roster >/dev/null
     roster="$(swift build -c release --show-bin-path)/roster"
 fi
-if ! "$roster" import --help 2>/dev/null | grep -q cloudtrail && ! "$roster" import cloudtrail --help >/dev/null 2>&1; then
+if ! "$roster" import --help 2>/dev/null | grep -qi cloudtrail; then
     echo "roster import cloudtrail is missing from $roster: nothing to time yet"
     exit 0
 fi
 
 db="$(mktemp -d)/roster.db"
 echo "roster import cloudtrail $out/AWSLogs"
-/usr/bin/time -v "$roster" --database "$db" import cloudtrail "$out/AWSLogs" 2> "$out/time.txt" || { cat "$out/time.txt"; exit 1; }
+ROSTER_DB="$db" /usr/bin/time -v "$roster" import cloudtrail "$out/AWSLogs" 2> "$out/time.txt" || { cat "$out/time.txt"; exit 1; }
 seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$out/time.txt")
 rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out/time.txt")
 uncompressed=$(python3 -c "print(int($gib * (1 << 30)))")

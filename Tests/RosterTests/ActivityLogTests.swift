@@ -225,6 +225,33 @@ struct ActivityLogReadTests {
         #expect(sizes == [4, 2])
     }
 
+    @Test func recordsAcrossReadsAndOneLargerThanTheWindowAreReadWhole() throws {
+        // Given 3,000 records (about 2 MB, so records straddle the 1 MiB window's refills) and one
+        // record holding a 1.5 MB string (larger than the window, which must grow for it)
+        var text = "{\"Records\": [\n"
+        for n in 0..<3000 {
+            let padding = String(repeating: "x", count: n % 700)
+            let big = n == 1500 ? String(repeating: "\\u00e9", count: 250_000) : ""
+            if n > 0 { text += ",\n" }
+            text += #"{"eventID":"e-\#(n)","eventTime":"2025-11-19T09:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","#
+            text += #""requestParameters":{"key":"\#(padding)\#(big)","nested":[{"a":[1,2,{"b":"}"}]}]},"#
+            text += #""userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/u\#(n % 7)"},"userAgent":"ua-\#(n)"}"#
+        }
+        text += "\n]}\n"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("big.json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        // When it is read
+        let events = try Logs.events(path)
+        // Then every record comes whole, in order
+        #expect(events.count == 3000)
+        #expect(events.map(\.id) == (0..<3000).map { "e-\($0)" })
+        #expect(events.map(\.userAgent) == (0..<3000).map { "ua-\($0)" })
+        #expect(events[1500].actor.identityId == "arn:aws:iam::1:user/u2")
+    }
+
     @Test func kubernetesAuditLog() throws {
         let events = try Logs.events(Logs.path("kubernetes/audit.log"), cluster: "prod-eu")
         // Only ResponseComplete events: the RequestReceived and ResponseStarted stages are passed over

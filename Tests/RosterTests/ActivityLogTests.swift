@@ -50,8 +50,11 @@ struct ActivityLogDiscoveryTests {
         let found = try ActivityLogs.discover([Logs.path("kubernetes"), Logs.path("AWSLogs"), Logs.path("lookup-events.json")])
 
         // Then the three trail files, the lookup file and the audit log are found, sorted by path, each by its content
-        #expect(found.files.map(\.path) == [Logs.gzipFile, Logs.plainFile, Logs.orgFile, Logs.path("kubernetes/audit.log"), Logs.path("lookup-events.json")].sorted())
-        #expect(found.files.map(\.kind) == [.cloudTrail, .cloudTrail, .cloudTrail, .kubernetesAudit, .lookupEvents])
+        let rotated = Logs.path("kubernetes/audit-2025-11-19T12-00-00.000.log.gz")
+        #expect(found.files.map(\.path) == [
+            Logs.gzipFile, Logs.plainFile, Logs.orgFile, rotated, Logs.path("kubernetes/audit.log"), Logs.path("lookup-events.json"),
+        ].sorted())
+        #expect(found.files.map(\.kind) == [.cloudTrail, .cloudTrail, .cloudTrail, .kubernetesAudit, .kubernetesAudit, .lookupEvents])
         #expect(found.files.allSatisfy { $0.size > 0 })
         // And the digest file is skipped with why
         #expect(found.skipped.count == 1)
@@ -275,6 +278,8 @@ struct ActivityLogReadTests {
         #expect(health.action == "get /healthz")
         #expect(health.actor.type == "User")
         #expect(health.actor.identityId == nil)
+        // A rotated, gzipped audit log reads the same
+        #expect(try Logs.events(Logs.path("kubernetes/audit-2025-11-19T12-00-00.000.log.gz"), cluster: "prod-eu") == events)
         // Without a cluster name, the cluster is "default"
         #expect(try Logs.events(Logs.path("kubernetes/audit.log"))[0].actor.identityId == "kubernetes:default/ci/deployer")
     }
@@ -353,6 +358,18 @@ struct ActivityLogBadInputTests {
             #expect(error.file == path)
             #expect(error.location?.contains("byte ") == true)
         }
+    }
+
+    @Test func aRecordWithoutUserIdentityHasAnUnknownCaller() throws {
+        let text = #"{"Records":[{"eventID":"a","eventTime":"2025-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"CreateTags","recipientAccountId":"111122223333","eventType":"AwsServiceEvent"}]}"#
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("trail.json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let event = try #require(try Logs.events(path).first)
+        #expect(event.actor == ActivityActor(type: "Unknown", identityId: nil, principal: "Unknown"))
+        #expect(event.scope == "111122223333")
     }
 
     @Test func unicodeEscapes() throws {

@@ -50,8 +50,11 @@ struct ActivityLogDiscoveryTests {
         let found = try ActivityLogs.discover([Logs.path("kubernetes"), Logs.path("AWSLogs"), Logs.path("lookup-events.json")])
 
         // Then the three trail files, the lookup file and the audit log are found, sorted by path, each by its content
-        #expect(found.files.map(\.path) == [Logs.gzipFile, Logs.plainFile, Logs.orgFile, Logs.path("kubernetes/audit.log"), Logs.path("lookup-events.json")].sorted())
-        #expect(found.files.map(\.kind) == [.cloudTrail, .cloudTrail, .cloudTrail, .kubernetesAudit, .lookupEvents])
+        let rotated = Logs.path("kubernetes/audit-2025-11-19T12-00-00.000.log.gz")
+        #expect(found.files.map(\.path) == [
+            Logs.gzipFile, Logs.plainFile, Logs.orgFile, rotated, Logs.path("kubernetes/audit.log"), Logs.path("lookup-events.json"),
+        ].sorted())
+        #expect(found.files.map(\.kind) == [.cloudTrail, .cloudTrail, .cloudTrail, .kubernetesAudit, .kubernetesAudit, .lookupEvents])
         #expect(found.files.allSatisfy { $0.size > 0 })
         // And the digest file is skipped with why
         #expect(found.skipped.count == 1)
@@ -225,6 +228,33 @@ struct ActivityLogReadTests {
         #expect(sizes == [4, 2])
     }
 
+    @Test func recordsAcrossReadsAndOneLargerThanTheWindowAreReadWhole() throws {
+        // Given 3,000 records (about 2 MB, so records straddle the 1 MiB window's refills) and one
+        // record holding a 1.5 MB string (larger than the window, which must grow for it)
+        var text = "{\"Records\": [\n"
+        for n in 0..<3000 {
+            let padding = String(repeating: "x", count: n % 700)
+            let big = n == 1500 ? String(repeating: "\\u00e9", count: 250_000) : ""
+            if n > 0 { text += ",\n" }
+            text += #"{"eventID":"e-\#(n)","eventTime":"2025-11-19T09:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","#
+            text += #""requestParameters":{"key":"\#(padding)\#(big)","nested":[{"a":[1,2,{"b":"}"}]}]},"#
+            text += #""userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/u\#(n % 7)"},"userAgent":"ua-\#(n)"}"#
+        }
+        text += "\n]}\n"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("big.json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        // When it is read
+        let events = try Logs.events(path)
+        // Then every record comes whole, in order
+        #expect(events.count == 3000)
+        #expect(events.map(\.id) == (0..<3000).map { "e-\($0)" })
+        #expect(events.map(\.userAgent) == (0..<3000).map { "ua-\($0)" })
+        #expect(events[1500].actor.identityId == "arn:aws:iam::1:user/u2")
+    }
+
     @Test func kubernetesAuditLog() throws {
         let events = try Logs.events(Logs.path("kubernetes/audit.log"), cluster: "prod-eu")
         // Only ResponseComplete events: the RequestReceived and ResponseStarted stages are passed over
@@ -248,6 +278,8 @@ struct ActivityLogReadTests {
         #expect(health.action == "get /healthz")
         #expect(health.actor.type == "User")
         #expect(health.actor.identityId == nil)
+        // A rotated, gzipped audit log reads the same
+        #expect(try Logs.events(Logs.path("kubernetes/audit-2025-11-19T12-00-00.000.log.gz"), cluster: "prod-eu") == events)
         // Without a cluster name, the cluster is "default"
         #expect(try Logs.events(Logs.path("kubernetes/audit.log"))[0].actor.identityId == "kubernetes:default/ci/deployer")
     }
@@ -326,6 +358,18 @@ struct ActivityLogBadInputTests {
             #expect(error.file == path)
             #expect(error.location?.contains("byte ") == true)
         }
+    }
+
+    @Test func aRecordWithoutUserIdentityHasAnUnknownCaller() throws {
+        let text = #"{"Records":[{"eventID":"a","eventTime":"2025-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"CreateTags","recipientAccountId":"111122223333","eventType":"AwsServiceEvent"}]}"#
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("trail.json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let event = try #require(try Logs.events(path).first)
+        #expect(event.actor == ActivityActor(type: "Unknown", identityId: nil, principal: "Unknown"))
+        #expect(event.scope == "111122223333")
     }
 
     @Test func unicodeEscapes() throws {

@@ -195,7 +195,10 @@ final class ActivityBuffer {
                 return value
             } catch {
                 guard case .bad(let offset, let path, let message, let code) = error else {
-                    _ = try fill()  // at the end, the next scan is of complete bytes and says where they broke
+                    // At the end, the next scan is of complete bytes and says where they broke; a scanner
+                    // asking for more of complete bytes is a bug, not a reason to loop.
+                    precondition(!ended, "a scan of the whole file asked for more bytes")
+                    _ = try fill()
                     continue
                 }
                 throw JSONScanError.Failure(offset: base + offset, path: path, message: message, code: code)

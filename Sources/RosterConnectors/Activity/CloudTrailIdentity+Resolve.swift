@@ -15,7 +15,7 @@ extension CloudTrailRecord {
         let type = u.type ?? "Unknown"
         let issuerRole = u.issuerType == "Role" ? u.issuerArn : nil
         var identityId: String?
-        var principal = u.arn ?? u.userName ?? u.principalId ?? type
+        var principal = u.arn ?? u.userName ?? u.principalId ?? u.invokedBy ?? u.accountId ?? type
         var sessionName: String?
         switch type {
         case "IAMUser":

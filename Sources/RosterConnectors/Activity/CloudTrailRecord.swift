@@ -75,7 +75,8 @@ enum CloudTrailRecord {
         guard let timeText else { throw missing("eventTime") }
         guard let eventSource else { throw missing("eventSource") }
         guard let eventName else { throw missing("eventName") }
-        guard let identity else { throw missing("userIdentity") }
+        // A record without userIdentity (some service events) is still a call in the account: an unknown caller.
+        let caller = identity ?? CloudTrailIdentity()
         guard let time = ActivityTime.parse(c.p + timeText.0, count: timeText.1) else {
             let text = String(decoding: UnsafeBufferPointer(start: c.p + timeText.0, count: min(timeText.1, 40)), as: UTF8.self)
             throw JSONScanError.bad(
@@ -85,9 +86,9 @@ enum CloudTrailRecord {
             eventName == "ConsoleLogin" || eventName == "SwitchRole" || eventName == "GetSigninToken"
             || (eventName == "AssumeRole" && (userAgent == "signin.amazonaws.com" || userAgent == "AWS Internal"))
         return ActivityEvent(
-            id: id, time: time, source: "cloudtrail", scope: recipient ?? identity.accountId, region: region,
-            action: "\(ServicePrefix.of(eventSource)):\(eventName)", actor: resolve(identity), sourceAddress: sourceIP,
-            invokedBy: identity.invokedBy, vpcEndpoint: vpcEndpoint, userAgent: userAgent, errorCode: errorCode, readOnly: readOnly,
+            id: id, time: time, source: "cloudtrail", scope: recipient ?? caller.accountId, region: region,
+            action: "\(ServicePrefix.of(eventSource)):\(eventName)", actor: resolve(caller), sourceAddress: sourceIP,
+            invokedBy: caller.invokedBy, vpcEndpoint: vpcEndpoint, userAgent: userAgent, errorCode: errorCode, readOnly: readOnly,
             resources: resources, interactive: interactive)
     }
 

@@ -360,6 +360,29 @@ struct ActivityLogBadInputTests {
         }
     }
 
+    @Test(arguments: [Logs.plainFile, Logs.path("lookup-events.json"), Logs.path("kubernetes/audit.log")])
+    func everyTruncationIsAConnectorErrorOrFewerEvents(_ source: String) throws {
+        // Given a log cut at many places
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+        let whole = try Logs.events(source).count
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent((source as NSString).lastPathComponent).path
+        for cut in stride(from: 1, to: bytes.count, by: 23) {
+            try bytes.prefix(cut).write(to: URL(fileURLWithPath: path))
+            // Then reading it never crashes: it fails naming the file, or (a log of lines cut between events) reads fewer events
+            do {
+                let file = ActivityLogFile(path: path, size: cut, kind: try ActivityLogs.discover([source]).files[0].kind)
+                let count = try ActivityLogs.read(file) { _ in }
+                #expect(count < whole || cut >= bytes.count - 2, "cut at \(cut) read \(count)")
+            } catch let error as ConnectorError {
+                #expect(error.file == path)
+                #expect(error.location != nil)
+            }
+        }
+    }
+
     @Test func aRecordWithoutUserIdentityHasAnUnknownCaller() throws {
         let text = #"{"Records":[{"eventID":"a","eventTime":"2025-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"CreateTags","recipientAccountId":"111122223333","eventType":"AwsServiceEvent"}]}"#
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")

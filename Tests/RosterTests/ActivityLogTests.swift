@@ -428,3 +428,45 @@ struct ActivityLogBadInputTests {
         #expect(event.id == "A/\"\\\u{8}\u{c}\n\r\t🚀\u{FFFD}x")
     }
 }
+
+struct ActivityIdentityResolutionTests {
+    @Test(arguments: [
+        ("iam.amazonaws.com", "iam"), ("s3.amazonaws.com", "s3"), ("sts.amazonaws.com", "sts"), ("monitoring.amazonaws.com", "cloudwatch"),
+        ("email.amazonaws.com", "ses"), ("elasticloadbalancing.amazonaws.com", "elasticloadbalancing"), ("tagging.amazonaws.com", "tag"),
+        ("runtime.lex.amazonaws.com", "lex"), ("signin.amazonaws.com", "signin"), ("localhost", "localhost"),
+    ])
+    func servicePrefix(_ source: String, _ prefix: String) {
+        #expect(ServicePrefix.of(source) == prefix)
+    }
+
+    @Test func anAssumedRoleWithoutIssuerGetsTheRoleFromTheSessionARN() {
+        // Given a role session whose record has no sessionContext
+        let actor = CloudTrailRecord.resolve(
+            CloudTrailIdentity(type: "AssumedRole", arn: "arn:aws-us-gov:sts::123456789012:assumed-role/deployer/run-42")
+        )
+        // Then the role is named from the session ARN (its path, if any, is not in it), in the same partition
+        #expect(actor.identityId == "arn:aws-us-gov:iam::123456789012:role/deployer")
+        #expect(actor.sessionName == "run-42")
+        #expect(actor.principal == "arn:aws-us-gov:sts::123456789012:assumed-role/deployer/run-42")
+    }
+
+    @Test func aWebIdentitySessionIssuedByARoleIsThatRole() {
+        let actor = CloudTrailRecord.resolve(
+            CloudTrailIdentity(
+                type: "WebIdentityUser",
+                userName: "repo:acme/web:ref:refs/heads/main",
+                issuerType: "Role",
+                issuerArn: "arn:aws:iam::123456789012:role/gha",
+                federatedProvider: "token.actions.githubusercontent.com"
+            )
+        )
+        #expect(actor.identityId == "arn:aws:iam::123456789012:role/gha")
+        #expect(actor.sourceIdentity == "token.actions.githubusercontent.com")
+    }
+
+    @Test func rootWithoutAnARNIsNamedFromItsAccount() {
+        let actor = CloudTrailRecord.resolve(CloudTrailIdentity(type: "Root", principalId: "123456789012", accountId: "123456789012"))
+        #expect(actor.identityId == "arn:aws:iam::123456789012:root")
+        #expect(actor.principal == "arn:aws:iam::123456789012:root")
+    }
+}

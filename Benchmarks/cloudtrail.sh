@@ -34,6 +34,6 @@ echo "roster import cloudtrail $out/AWSLogs"
 ROSTER_DB="$db" /usr/bin/time -v "$roster" import cloudtrail "$out/AWSLogs" 2> "$out/time.txt" || { cat "$out/time.txt"; exit 1; }
 seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$out/time.txt")
 rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out/time.txt")
-uncompressed=$(python3 -c "print(int($gib * (1 << 30)))")
+uncompressed=$(python3 -c "import json; print(json.load(open('$out/generated.json'))['uncompressedBytes'])")
 python3 -c "print(f'{$uncompressed / 1e6 / $seconds:.0f} MB/s of uncompressed JSON ({$seconds} s), peak memory {$rss / 1024:.0f} MiB')"
 rm -rf "$(dirname "$db")"

@@ -8,6 +8,7 @@ Writes OUT/AWSLogs/<org-id>/<account>/CloudTrail/<region>/YYYY/MM/DD/
 hour, each a gzipped {"Records": [...]} with its records in no order, about 5 % of records
 delivered a second time in the next file (the same eventID: readers dedupe), until the
 uncompressed JSON reaches --gib GiB. Same arguments, same bytes (seeded; gzip mtime 0).
+OUT/generated.json says what was written: uncompressed bytes, records, duplicates, identities.
 
 The estate is three accounts of one organisation and many identities that behave regularly:
 each acts only at its own hours, from its own networks, in its own regions, with its own user
@@ -278,6 +279,11 @@ def main():
                 records += len(recs)
                 files += 1
     elapsed = time.time() - began
+    # Beside AWSLogs/, not in it: what was written, for benchmarks (bytes) and for tests (the scenarios planted).
+    with open(os.path.join(args.out, "generated.json"), "w") as f:
+        json.dump({"uncompressedBytes": total, "records": records, "duplicateDeliveries": dupes, "files": files,
+                   "identities": [i.name for i in ids], "scenarios": [s.__name__ for s in SCENARIOS],
+                   "arguments": {"gib": args.gib, "days": args.days, "seed": args.seed, "start": args.start}}, f, indent=2)
     print("%d files, %d records (%d duplicate deliveries), %.1f MiB uncompressed JSON in %.1f s: %.1f MB/s, %d identities"
           % (files, records, dupes, total / 1048576, elapsed, total / 1e6 / elapsed, len(ids)), file=sys.stderr)
 

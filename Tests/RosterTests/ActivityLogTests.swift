@@ -1,7 +1,8 @@
 import Foundation
-@testable import RosterConnectors
 import RosterModel
 import Testing
+
+@testable import RosterConnectors
 
 /// `Tests/Fixtures/cloudtrail`: a trail's S3 layout (a gzip file, a plain file, an organisation
 /// trail's account, a digest file), `lookup-events` output, a Kubernetes audit log, and bad input.
@@ -10,9 +11,11 @@ private enum Logs {
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
     static let gzipFile = path(
-        "AWSLogs/111122223333/CloudTrail/us-east-1/2025/11/19/111122223333_CloudTrail_us-east-1_20251119T0905Z_Vg2wQ1b8hXkP3sZr.json.gz")
+        "AWSLogs/111122223333/CloudTrail/us-east-1/2025/11/19/111122223333_CloudTrail_us-east-1_20251119T0905Z_Vg2wQ1b8hXkP3sZr.json.gz"
+    )
     static let plainFile = path(
-        "AWSLogs/111122223333/CloudTrail/eu-west-1/2025/11/19/111122223333_CloudTrail_eu-west-1_20251119T1015Z_Lm4nT7c2QwErTy8u.json")
+        "AWSLogs/111122223333/CloudTrail/eu-west-1/2025/11/19/111122223333_CloudTrail_eu-west-1_20251119T1015Z_Lm4nT7c2QwErTy8u.json"
+    )
     static let orgFile = path(
         "AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail/us-east-1/2025/11/19/444455556666_CloudTrail_us-east-1_20251119T1200Z_Pz9xC3v5BnM1aQ2w.json.gz"
     )
@@ -51,9 +54,12 @@ struct ActivityLogDiscoveryTests {
 
         // Then the three trail files, the lookup file and the audit log are found, sorted by path, each by its content
         let rotated = Logs.path("kubernetes/audit-2025-11-19T12-00-00.000.log.gz")
-        #expect(found.files.map(\.path) == [
-            Logs.gzipFile, Logs.plainFile, Logs.orgFile, rotated, Logs.path("kubernetes/audit.log"), Logs.path("lookup-events.json"),
-        ].sorted())
+        #expect(
+            found.files.map(\.path)
+                == [
+                    Logs.gzipFile, Logs.plainFile, Logs.orgFile, rotated, Logs.path("kubernetes/audit.log"), Logs.path("lookup-events.json"),
+                ].sorted()
+        )
         #expect(found.files.map(\.kind) == [.cloudTrail, .cloudTrail, .cloudTrail, .kubernetesAudit, .kubernetesAudit, .lookupEvents])
         #expect(found.files.allSatisfy { $0.size > 0 })
         // And the digest file is skipped with why
@@ -99,9 +105,15 @@ struct ActivityLogReadTests {
         #expect(event.readOnly == true)
         #expect(event.sourceAddress == "203.0.113.10")
         #expect(event.userAgent?.hasPrefix("aws-cli/2.15.30") == true)
-        #expect(event.actor == ActivityActor(
-            type: "IAMUser", identityId: "arn:aws:iam::111122223333:user/automation/deploy-bot",
-            principal: "arn:aws:iam::111122223333:user/automation/deploy-bot", accessKeyId: "AKIAZ2MTQ7RW4BXNP6KD"))
+        #expect(
+            event.actor
+                == ActivityActor(
+                    type: "IAMUser",
+                    identityId: "arn:aws:iam::111122223333:user/automation/deploy-bot",
+                    principal: "arn:aws:iam::111122223333:user/automation/deploy-bot",
+                    accessKeyId: "AKIAZ2MTQ7RW4BXNP6KD"
+                )
+        )
         #expect(!event.interactive)
     }
 
@@ -135,10 +147,12 @@ struct ActivityLogReadTests {
         #expect(event.invokedBy == "cloudtrail.amazonaws.com")
         #expect(event.sourceAddress == "cloudtrail.amazonaws.com")
         // requestParameters' top-level ARNs join resources (the nested encryption context is not searched)
-        #expect(event.resources == [
-            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        ])
+        #expect(
+            event.resources == [
+                "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ]
+        )
     }
 
     @Test func federatedUserIsTheIssuingUserAndDenialsKeepTheirCode() throws {
@@ -212,9 +226,11 @@ struct ActivityLogReadTests {
 
     @Test func lookupEventsDecodesTheEmbeddedRecords() throws {
         let events = try Logs.events(Logs.path("lookup-events.json"))
-        #expect(events.map(\.id) == [
-            "0b1f6f3e-6c35-4a6b-9a51-0c5d8e7f1a01", "5d2c7a10-1e8b-4f43-9c7e-2a6b9e0d3b04", "5d2c7a10-1e8b-4f43-9c7e-2a6b9e0d3b01",
-        ])
+        #expect(
+            events.map(\.id) == [
+                "0b1f6f3e-6c35-4a6b-9a51-0c5d8e7f1a01", "5d2c7a10-1e8b-4f43-9c7e-2a6b9e0d3b04", "5d2c7a10-1e8b-4f43-9c7e-2a6b9e0d3b01",
+            ]
+        )
         // The same record as the S3 delivery holds
         #expect(events[0] == (try Logs.event("0b1f6f3e-6c35-4a6b-9a51-0c5d8e7f1a01", in: Logs.gzipFile)))
         #expect(events[1].interactive)
@@ -263,7 +279,10 @@ struct ActivityLogReadTests {
         #expect(list.source == "kubernetes-audit")
         #expect(list.scope == "prod-eu")
         #expect(list.action == "list secrets")
-        #expect(list.actor == ActivityActor(type: "ServiceAccount", identityId: "kubernetes:prod-eu/ci/deployer", principal: "system:serviceaccount:ci:deployer"))
+        #expect(
+            list.actor
+                == ActivityActor(type: "ServiceAccount", identityId: "kubernetes:prod-eu/ci/deployer", principal: "system:serviceaccount:ci:deployer")
+        )
         #expect(list.sourceAddress == "10.0.4.21")
         #expect(list.userAgent == "kubectl/v1.30.2 (linux/amd64) kubernetes/3968350")
         #expect(list.readOnly == true)
@@ -360,8 +379,32 @@ struct ActivityLogBadInputTests {
         }
     }
 
+    @Test(arguments: [Logs.plainFile, Logs.path("lookup-events.json"), Logs.path("kubernetes/audit.log")])
+    func everyTruncationIsAConnectorErrorOrFewerEvents(_ source: String) throws {
+        // Given a log cut at many places
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+        let whole = try Logs.events(source).count
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent((source as NSString).lastPathComponent).path
+        for cut in stride(from: 1, to: bytes.count, by: 23) {
+            try bytes.prefix(cut).write(to: URL(fileURLWithPath: path))
+            // Then reading it never crashes: it fails naming the file, or (a log of lines cut between events) reads fewer events
+            do {
+                let file = ActivityLogFile(path: path, size: cut, kind: try ActivityLogs.discover([source]).files[0].kind)
+                let count = try ActivityLogs.read(file) { _ in }
+                #expect(count < whole || cut >= bytes.count - 2, "cut at \(cut) read \(count)")
+            } catch let error as ConnectorError {
+                #expect(error.file == path)
+                #expect(error.location != nil)
+            }
+        }
+    }
+
     @Test func aRecordWithoutUserIdentityHasAnUnknownCaller() throws {
-        let text = #"{"Records":[{"eventID":"a","eventTime":"2025-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"CreateTags","recipientAccountId":"111122223333","eventType":"AwsServiceEvent"}]}"#
+        let text =
+            #"{"Records":[{"eventID":"a","eventTime":"2025-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"CreateTags","recipientAccountId":"111122223333","eventType":"AwsServiceEvent"}]}"#
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -374,7 +417,8 @@ struct ActivityLogBadInputTests {
 
     @Test func unicodeEscapes() throws {
         // Given escapes of every kind, a surrogate pair, and a lone surrogate
-        let text = #"{"Records":[{"eventID":"\u0041\/\"\\\b\f\n\r\t\ud83d\ude80\ud800x","eventTime":"2025-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a"}}]}"#
+        let text =
+            #"{"Records":[{"eventID":"\u0041\/\"\\\b\f\n\r\t\ud83d\ude80\ud800x","eventTime":"2025-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a"}}]}"#
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("activity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -382,5 +426,47 @@ struct ActivityLogBadInputTests {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let event = try #require(try Logs.events(path).first)
         #expect(event.id == "A/\"\\\u{8}\u{c}\n\r\t🚀\u{FFFD}x")
+    }
+}
+
+struct ActivityIdentityResolutionTests {
+    @Test(arguments: [
+        ("iam.amazonaws.com", "iam"), ("s3.amazonaws.com", "s3"), ("sts.amazonaws.com", "sts"), ("monitoring.amazonaws.com", "cloudwatch"),
+        ("email.amazonaws.com", "ses"), ("elasticloadbalancing.amazonaws.com", "elasticloadbalancing"), ("tagging.amazonaws.com", "tag"),
+        ("runtime.lex.amazonaws.com", "lex"), ("signin.amazonaws.com", "signin"), ("localhost", "localhost"),
+    ])
+    func servicePrefix(_ source: String, _ prefix: String) {
+        #expect(ServicePrefix.of(source) == prefix)
+    }
+
+    @Test func anAssumedRoleWithoutIssuerGetsTheRoleFromTheSessionARN() {
+        // Given a role session whose record has no sessionContext
+        let actor = CloudTrailRecord.resolve(
+            CloudTrailIdentity(type: "AssumedRole", arn: "arn:aws-us-gov:sts::123456789012:assumed-role/deployer/run-42")
+        )
+        // Then the role is named from the session ARN (its path, if any, is not in it), in the same partition
+        #expect(actor.identityId == "arn:aws-us-gov:iam::123456789012:role/deployer")
+        #expect(actor.sessionName == "run-42")
+        #expect(actor.principal == "arn:aws-us-gov:sts::123456789012:assumed-role/deployer/run-42")
+    }
+
+    @Test func aWebIdentitySessionIssuedByARoleIsThatRole() {
+        let actor = CloudTrailRecord.resolve(
+            CloudTrailIdentity(
+                type: "WebIdentityUser",
+                userName: "repo:acme/web:ref:refs/heads/main",
+                issuerType: "Role",
+                issuerArn: "arn:aws:iam::123456789012:role/gha",
+                federatedProvider: "token.actions.githubusercontent.com"
+            )
+        )
+        #expect(actor.identityId == "arn:aws:iam::123456789012:role/gha")
+        #expect(actor.sourceIdentity == "token.actions.githubusercontent.com")
+    }
+
+    @Test func rootWithoutAnARNIsNamedFromItsAccount() {
+        let actor = CloudTrailRecord.resolve(CloudTrailIdentity(type: "Root", principalId: "123456789012", accountId: "123456789012"))
+        #expect(actor.identityId == "arn:aws:iam::123456789012:root")
+        #expect(actor.principal == "arn:aws:iam::123456789012:root")
     }
 }

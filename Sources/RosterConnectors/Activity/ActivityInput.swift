@@ -84,8 +84,11 @@ final class ActivityInput {
                 if compressedStart == compressedEnd {
                     if inMember {
                         throw ConnectorError(
-                            .malformed, "the gzip data ends early: the file is truncated (an interrupted download or copy?)", file: path,
-                            location: "byte \(compressedOffset) of the compressed file")
+                            .malformed,
+                            "the gzip data ends early: the file is truncated (an interrupted download or copy?)",
+                            file: path,
+                            location: "byte \(compressedOffset) of the compressed file"
+                        )
                     }
                     return 0
                 }
@@ -111,8 +114,11 @@ final class ActivityInput {
             default:
                 let reason = stream.pointee.msg.map { String(cString: $0) } ?? "code \(code)"
                 throw ConnectorError(
-                    .malformed, "the gzip data is corrupt (\(reason)); the file is damaged or not gzip", file: path,
-                    location: "byte \(compressedOffset) of the compressed file")
+                    .malformed,
+                    "the gzip data is corrupt (\(reason)); the file is damaged or not gzip",
+                    file: path,
+                    location: "byte \(compressedOffset) of the compressed file"
+                )
             }
             if produced > 0 { return produced }
         }
@@ -166,8 +172,11 @@ final class ActivityBuffer {
         if end == storage.count {
             guard storage.count < Self.maximum else {
                 throw ConnectorError(
-                    .tooLarge, "a single record or value is larger than 64 MiB; this is not a log Roster can read", file: input.path,
-                    location: "byte \(base)")
+                    .tooLarge,
+                    "a single record or value is larger than 64 MiB; this is not a log Roster can read",
+                    file: input.path,
+                    location: "byte \(base)"
+                )
             }
             let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: storage.count * 2, alignment: 16)
             bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<end]))

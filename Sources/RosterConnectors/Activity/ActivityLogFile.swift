@@ -76,7 +76,8 @@ public enum ActivityLogs {
     /// - Throws: ``ConnectorError`` naming a path that is missing, unreadable or not an activity log.
     public static func discover(_ paths: [String]) throws -> (files: [ActivityLogFile], skipped: [(String, String)]) {
         let found = try Discovery<ActivityLogFile>.search(
-            paths, candidate: isCandidate,
+            paths,
+            candidate: isCandidate,
             named: { path in
                 let peek = try Peek(path: path)
                 switch peek.verdict {
@@ -95,7 +96,8 @@ public enum ActivityLogs {
                 case .log(let kind): return .file(ActivityLogFile(path: path, size: peek.size, kind: kind))
                 case .other(let reason, _): return .skip(reason)
                 }
-            })
+            }
+        )
         var seen = Set<String>()
         let files = found.files.sorted { $0.path < $1.path }.filter { seen.insert($0.path).inserted }
         return (files, found.skips.map { ($0.path, $0.reason) })
@@ -133,7 +135,7 @@ struct Peek {
                 let n: Int
                 do {
                     n = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[count...]))
-                } catch where count > 0 {
+                } catch  where count > 0 {
                     // A damaged gzip file that starts like a log is a log: reading it says where it broke.
                     break
                 }
@@ -185,8 +187,12 @@ struct Peek {
             return .other(
                 "not an activity log: a JSON object whose first member is \(firstName)",
                 ConnectorError(
-                    .unrecognised, "not an activity log: a JSON object whose first member is \(firstName); expected \(ActivityLogs.expected)",
-                    file: path, location: "$"))
+                    .unrecognised,
+                    "not an activity log: a JSON object whose first member is \(firstName); expected \(ActivityLogs.expected)",
+                    file: path,
+                    location: "$"
+                )
+            )
         } catch {
             guard case .bad(let offset, _, let message, _) = error else {
                 return .other("not an activity log: the first JSON object is too long to recognise", nil)
@@ -194,7 +200,13 @@ struct Peek {
             let what = p[bom] == UInt8(ascii: "{") || p[bom] == UInt8(ascii: "[") ? "not valid JSON: \(message)" : "not JSON"
             return .other(
                 "not an activity log (\(what))",
-                ConnectorError(.unrecognised, "not an activity log (\(what)); expected \(ActivityLogs.expected)", file: path, location: "byte \(offset)"))
+                ConnectorError(
+                    .unrecognised,
+                    "not an activity log (\(what)); expected \(ActivityLogs.expected)",
+                    file: path,
+                    location: "byte \(offset)"
+                )
+            )
         }
     }
 }

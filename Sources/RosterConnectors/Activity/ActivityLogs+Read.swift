@@ -30,7 +30,10 @@ extension ActivityLogs {
     /// - Throws: ``ConnectorError`` naming the file and the place (JSON path, line, byte) where it is truncated,
     ///   not JSON, of the wrong shape, or holds a bad timestamp; and whatever `body` throws.
     public static func read(
-        _ file: ActivityLogFile, cluster: String? = nil, batchSize: Int = 4096, body: ([ActivityEvent]) throws -> Void
+        _ file: ActivityLogFile,
+        cluster: String? = nil,
+        batchSize: Int = 4096,
+        body: ([ActivityEvent]) throws -> Void
     ) throws -> Int {
         let buffer = ActivityBuffer(try ActivityInput(path: file.path))
         return try withoutActuallyEscaping(body) { body in
@@ -78,7 +81,8 @@ private struct BatchReader {
     /// A scan failure as a ``ConnectorError`` placed by JSON path (under `prefix`) and byte.
     func placed(_ failure: JSONScanError.Failure, under prefix: String, embedded: String? = nil) -> ConnectorError {
         let path = failure.path.map { $0.isEmpty ? prefix : $0.hasPrefix("[") ? prefix + $0 : "\(prefix).\($0)" } ?? prefix
-        let byte = embedded.map { "byte \(failure.offset) of the record in \($0)" }
+        let byte =
+            embedded.map { "byte \(failure.offset) of the record in \($0)" }
             ?? "byte \(failure.offset)\(buffer.input.isGzip ? " of the decompressed content" : "")"
         return ConnectorError(failure.code, failure.message, file: self.path, location: "\(path), \(byte)")
     }
@@ -103,7 +107,8 @@ private struct BatchReader {
             try c.beginObject("")
         }
         enum Member {
-            case end, array, other(String)
+            case end, array
+            case other(String)
         }
         var first = true
         var sawArray = false

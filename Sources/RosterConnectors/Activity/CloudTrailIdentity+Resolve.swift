@@ -44,8 +44,14 @@ extension CloudTrailRecord {
             break
         }
         return ActivityActor(
-            type: type, identityId: identityId, principal: principal, accessKeyId: u.accessKeyId, sessionName: sessionName,
-            sourceIdentity: u.sourceIdentity ?? u.federatedProvider ?? u.identityProvider, mfaAuthenticated: u.mfaAuthenticated)
+            type: type,
+            identityId: identityId,
+            principal: principal,
+            accessKeyId: u.accessKeyId,
+            sessionName: sessionName,
+            sourceIdentity: u.sourceIdentity ?? u.federatedProvider ?? u.identityProvider,
+            mfaAuthenticated: u.mfaAuthenticated
+        )
     }
 
     /// `arn:aws:sts::123456789012:assumed-role/Name/session` → `arn:aws:iam::123456789012:role/Name`.

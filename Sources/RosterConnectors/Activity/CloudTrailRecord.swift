@@ -80,16 +80,32 @@ enum CloudTrailRecord {
         guard let time = ActivityTime.parse(c.p + timeText.0, count: timeText.1) else {
             let text = String(decoding: UnsafeBufferPointer(start: c.p + timeText.0, count: min(timeText.1, 40)), as: UTF8.self)
             throw JSONScanError.bad(
-                offset: timeText.0 - 1, path: "eventTime", message: "\"\(text)\" is not an ISO 8601 timestamp", code: .wrongShape)
+                offset: timeText.0 - 1,
+                path: "eventTime",
+                message: "\"\(text)\" is not an ISO 8601 timestamp",
+                code: .wrongShape
+            )
         }
         let interactive =
             eventName == "ConsoleLogin" || eventName == "SwitchRole" || eventName == "GetSigninToken"
             || (eventName == "AssumeRole" && (userAgent == "signin.amazonaws.com" || userAgent == "AWS Internal"))
         return ActivityEvent(
-            id: id, time: time, source: "cloudtrail", scope: recipient ?? caller.accountId, region: region,
-            action: "\(ServicePrefix.of(eventSource)):\(eventName)", actor: resolve(caller), sourceAddress: sourceIP,
-            invokedBy: caller.invokedBy, vpcEndpoint: vpcEndpoint, userAgent: userAgent, errorCode: errorCode, readOnly: readOnly,
-            resources: resources, interactive: interactive)
+            id: id,
+            time: time,
+            source: "cloudtrail",
+            scope: recipient ?? caller.accountId,
+            region: region,
+            action: "\(ServicePrefix.of(eventSource)):\(eventName)",
+            actor: resolve(caller),
+            sourceAddress: sourceIP,
+            invokedBy: caller.invokedBy,
+            vpcEndpoint: vpcEndpoint,
+            userAgent: userAgent,
+            errorCode: errorCode,
+            readOnly: readOnly,
+            resources: resources,
+            interactive: interactive
+        )
     }
 
     /// `resources[].ARN`.
@@ -175,7 +191,9 @@ enum CloudTrailRecord {
                     } else if c.is(k, "arn") {
                         identity.issuerArn = try c.string("userIdentity.sessionContext.sessionIssuer.arn")
                     } else {
-                        do throws(JSONScanError) { try c.skipValue() } catch { throw error.under("userIdentity.sessionContext.sessionIssuer.\(c.name(k))") }
+                        do throws(JSONScanError) { try c.skipValue() } catch {
+                            throw error.under("userIdentity.sessionContext.sessionIssuer.\(c.name(k))")
+                        }
                     }
                 }
             } else if c.is(key, "attributes") {
@@ -189,7 +207,9 @@ enum CloudTrailRecord {
                     if c.is(k, "mfaAuthenticated") {
                         identity.mfaAuthenticated = try c.bool("userIdentity.sessionContext.attributes.mfaAuthenticated")
                     } else {
-                        do throws(JSONScanError) { try c.skipValue() } catch { throw error.under("userIdentity.sessionContext.attributes.\(c.name(k))") }
+                        do throws(JSONScanError) { try c.skipValue() } catch {
+                            throw error.under("userIdentity.sessionContext.attributes.\(c.name(k))")
+                        }
                     }
                 }
             } else if c.is(key, "sourceIdentity") {
@@ -205,7 +225,9 @@ enum CloudTrailRecord {
                     if c.is(k, "federatedProvider") {
                         identity.federatedProvider = try c.string("userIdentity.sessionContext.webIdFederationData.federatedProvider")
                     } else {
-                        do throws(JSONScanError) { try c.skipValue() } catch { throw error.under("userIdentity.sessionContext.webIdFederationData.\(c.name(k))") }
+                        do throws(JSONScanError) { try c.skipValue() } catch {
+                            throw error.under("userIdentity.sessionContext.webIdFederationData.\(c.name(k))")
+                        }
                     }
                 }
             } else {

@@ -137,10 +137,18 @@ enum KubernetesAuditEvent {
             action = uri.isEmpty ? verb : "\(verb) \(uri)"
         }
         return ActivityEvent(
-            id: auditID, time: time, source: "kubernetes-audit", scope: cluster, action: action,
-            actor: actor(username, cluster: cluster), sourceAddress: sourceIP, userAgent: userAgent,
+            id: auditID,
+            time: time,
+            source: "kubernetes-audit",
+            scope: cluster,
+            action: action,
+            actor: actor(username, cluster: cluster),
+            sourceAddress: sourceIP,
+            userAgent: userAgent,
             errorCode: code.flatMap { $0 >= 400 ? (reason ?? String($0)) : nil },
-            readOnly: verb == "get" || verb == "list" || verb == "watch", resources: resources)
+            readOnly: verb == "get" || verb == "list" || verb == "watch",
+            resources: resources
+        )
     }
 
     /// `system:serviceaccount:<ns>:<name>` → `kubernetes:<cluster>/<ns>/<name>`; other users have no inventory identity.

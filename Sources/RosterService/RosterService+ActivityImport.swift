@@ -50,11 +50,11 @@ extension RosterService {
         let queue = fresh
         let next = Atomic<Int>(0)
         let seen = Mutex<Set<Int>>([])
-        let results = Mutex<(ActivityAccumulator, [Int], Int, Int, (any Error)?)>((ActivityAccumulator(), Array(repeating: 0, count: fresh.count), 0, 0, nil))
+        let results = Mutex<(ActivityAccumulator, [Int], Int, Int, (any Error)?)>((ActivityAccumulator(remembersIds: false), Array(repeating: 0, count: fresh.count), 0, 0, nil))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, fresh.count))
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var accumulator = ActivityAccumulator()
+            var accumulator = ActivityAccumulator(remembersIds: false)
             var duplicates = 0
             var bytes = 0
             var counts: [(Int, Int)] = []

@@ -1,3 +1,4 @@
+import Foundation
 public import RosterModel
 
 /// Folds activity events into per-identity usage, skipping events it has already seen.
@@ -20,20 +21,52 @@ public struct ActivityAccumulator: Sendable {
     /// Events skipped because their id had been seen.
     public private(set) var duplicates = 0
     private var seen: [String: Set<String>] = [:]
+    /// Whether this accumulator drops events whose id it has seen. A caller that deduplicates
+    /// across accumulators itself (the import, over files read in parallel) turns it off and
+    /// saves remembering every id.
+    public var remembersIds: Bool
+    /// Each distinct address and user agent parsed once: a trail repeats a handful of them
+    /// millions of times.
+    private var networks: [String: SourceNetwork?] = [:]
+    private var agents: [String: String] = [:]
+    private var lastDay: (start: Double, day: String) = (.nan, "")
 
-    public init() {}
+    public init(remembersIds: Bool = true) {
+        self.remembersIds = remembersIds
+    }
 
     public mutating func add(_ event: ActivityEvent) {
-        let day = event.time.utcDay
-        guard seen[day, default: []].insert(event.id).inserted else {
-            duplicates += 1
-            return
+        let seconds = event.time.timeIntervalSince1970
+        let dayStart = (seconds / 86_400).rounded(.down) * 86_400
+        if dayStart != lastDay.start { lastDay = (dayStart, event.time.utcDay) }
+        let day = lastDay.day
+        if remembersIds {
+            guard seen[day, default: []].insert(event.id).inserted else {
+                duplicates += 1
+                return
+            }
         }
         guard let id = event.actor.identityId, !id.isEmpty else {
             unattributed.add(event)
             return
         }
-        usage[id, default: IdentityUsage(identityId: id)].add(event)
+        let address = event.invokedBy ?? event.sourceAddress ?? ""
+        let network: SourceNetwork?
+        if let known = networks[address] {
+            network = known
+        } else {
+            network = SourceNetwork(address.isEmpty ? nil : address)
+            networks[address] = network
+        }
+        let userAgent = event.userAgent ?? ""
+        let agent: String
+        if let known = agents[userAgent] {
+            agent = known
+        } else {
+            agent = UserAgentFamily(userAgent.isEmpty ? nil : userAgent).key
+            agents[userAgent] = agent
+        }
+        usage[id, default: IdentityUsage(identityId: id)].add(event, day: day, network: network, agent: agent)
     }
 
     /// Adds another accumulator's folds (events the two saw in common are counted twice, so feed

@@ -34,17 +34,22 @@ public struct DayUsage: Codable, Sendable, Hashable {
     }
 
     mutating func add(_ event: ActivityEvent) {
+        add(event, network: SourceNetwork(event.invokedBy ?? event.sourceAddress), agent: UserAgentFamily(event.userAgent).key)
+    }
+
+    /// ``add(_:)`` with the event's network and user-agent family already parsed (the
+    /// accumulator parses each distinct address and agent once).
+    mutating func add(_ event: ActivityEvent, network: SourceNetwork?, agent: String) {
         events += 1
-        let ref = EventRef(event)
-        first = Fold.earliest(first, ref)
-        last = Swift.max(last ?? ref, ref)
+        // An EventRef copies six strings: make one only when it would be kept.
+        if first.map({ EventRef.precedes(event, $0) }) ?? true { first = EventRef(event) }
+        if last.map({ EventRef.precedes($0, event) }) ?? true { last = EventRef(event) }
         actions[event.action, default: ActionUsage()].add(event)
         // A call a service made for the principal comes from the service, whatever address it printed.
-        let network = SourceNetwork(event.invokedBy ?? event.sourceAddress)
         if let network { networks[network.key, default: Tally()].add(event) }
         if let endpoint = event.vpcEndpoint { vpcEndpoints[endpoint, default: Tally()].add(event) }
         if let region = event.region { regions[region, default: Tally()].add(event) }
-        agents[UserAgentFamily(event.userAgent).key, default: Tally()].add(event)
+        agents[agent, default: Tally()].add(event)
         let secondOfDay = Int(event.time.timeIntervalSince1970.rounded(.down)) % 86_400
         hours[(secondOfDay + 86_400) % 86_400 / 3600] += 1
         if event.interactive { interactive.add(event) }
@@ -52,7 +57,7 @@ public struct DayUsage: Codable, Sendable, Hashable {
         if let network, network.isAddress, !network.isPrivate, !event.isServiceCall, event.vpcEndpoint == nil {
             let slot = (secondOfDay + 86_400) % 86_400 / (Self.slotMinutes * 60)
             let key = "\(slot)|\(network.group)"
-            moments[key] = Fold.earliest(moments[key], ref)
+            if moments[key].map({ EventRef.precedes(event, $0) }) ?? true { moments[key] = EventRef(event) }
         }
     }
 

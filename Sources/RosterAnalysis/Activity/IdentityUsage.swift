@@ -35,11 +35,16 @@ public struct IdentityUsage: Codable, Sendable, Hashable {
 
     /// Folds one event in (the caller dedupes; ``ActivityAccumulator`` does).
     public mutating func add(_ event: ActivityEvent) {
+        add(event, day: event.time.utcDay, network: SourceNetwork(event.invokedBy ?? event.sourceAddress), agent: UserAgentFamily(event.userAgent).key)
+    }
+
+    /// ``add(_:)`` with the day, network and agent family already worked out.
+    mutating func add(_ event: ActivityEvent, day: String, network: SourceNetwork?, agent: String) {
         lastUsed = Fold.max(lastUsed, event.time)
         firstUsed = Fold.min(firstUsed, event.time)
         actions[event.action, default: ActionUsage()].add(event)
         if let key = event.actor.accessKeyId { accessKeys[key, default: Tally()].add(event) }
-        days[event.time.utcDay, default: DayUsage()].add(event)
+        days[day, default: DayUsage()].add(event, network: network, agent: agent)
     }
 
     /// Adds another fold of the same identity's activity.
@@ -95,7 +100,7 @@ public struct ActionUsage: Codable, Sendable, Hashable {
         if event.isAccessDenied { denied += 1 }
         firstSeen = Fold.min(firstSeen, event.time)
         lastSeen = Fold.max(lastSeen, event.time)
-        firstEvent = Fold.earliest(firstEvent, EventRef(event))
+        if firstEvent.map({ EventRef.precedes(event, $0) }) ?? true { firstEvent = EventRef(event) }
         if event.errorCode == nil {
             if event.resources.isEmpty { unscoped = true } else { addResources(event.resources, truncated: false) }
         }
@@ -139,7 +144,12 @@ public struct Tally: Codable, Sendable, Hashable {
         count += 1
         firstSeen = Fold.min(firstSeen, event.time)
         lastSeen = Fold.max(lastSeen, event.time)
-        samples = Fold.earliest(samples, [EventRef(event)], limit: Self.sampleLimit)
+        // Most events are later than the samples kept: no EventRef, no sort.
+        if samples.count == Self.sampleLimit, let latest = samples.last, !EventRef.precedes(event, latest) { return }
+        let ref = EventRef(event)
+        guard !samples.contains(ref) else { return }
+        samples.insert(ref, at: samples.firstIndex { ref < $0 } ?? samples.count)
+        if samples.count > Self.sampleLimit { samples.removeLast() }
     }
 
     public func merged(_ other: Tally) -> Tally {
@@ -177,6 +187,10 @@ public struct EventRef: Codable, Sendable, Hashable, Comparable {
     }
 
     public static func < (lhs: EventRef, rhs: EventRef) -> Bool { (lhs.time, lhs.id) < (rhs.time, rhs.id) }
+
+    /// Whether `event` comes before `ref` in the same order, without making a reference of it.
+    static func precedes(_ event: ActivityEvent, _ ref: EventRef) -> Bool { (event.time, event.id) < (ref.time, ref.id) }
+    static func precedes(_ ref: EventRef, _ event: ActivityEvent) -> Bool { (ref.time, ref.id) < (event.time, event.id) }
 }
 
 /// Order-independent folds: each is associative, commutative and idempotent.

@@ -40,7 +40,11 @@ struct RulesCommand: ParsableCommand {
         struct Record: Encodable {
             var id, title, severity, owasp, owaspTitle, summary, remediation: String
         }
+        // Posture detectors, then the activity rules (which run on imported logs).
         let records = Detectors.all.map {
+            Record(id: $0.id, title: $0.title, severity: $0.severity.rawValue, owasp: $0.owasp.rawValue, owaspTitle: $0.owasp.title,
+                   summary: $0.summary, remediation: $0.remediation)
+        } + ActivityRules.all.map {
             Record(id: $0.id, title: $0.title, severity: $0.severity.rawValue, owasp: $0.owasp.rawValue, owaspTitle: $0.owasp.title,
                    summary: $0.summary, remediation: $0.remediation)
         }

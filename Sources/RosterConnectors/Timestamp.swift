@@ -74,14 +74,6 @@ enum Timestamp {
             }
         }
         guard i == b.count else { return nil }
-        // Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Date(timeIntervalSince1970: Double(days) * 86_400 + seconds)
+        return Date(timeIntervalSince1970: Double(ActivityTime.daysFromCivil(year, month, day)) * 86_400 + seconds)
     }
 }

@@ -45,6 +45,9 @@ import Testing
         #expect(allowed.isSuperset(of: ["s3:PutObject", "ce:GetCostAndUsage"]))
         #expect(!allowed.contains("ce:GetCostForecast"))
         #expect(policy["Version"] as? String == "2012-10-17")
+        // 35 daily export objects are more than a policy lists: their shared prefix, not `*`.
+        let put = ((policy["Statement"] as? [[String: Any]]) ?? []).first { ($0["Action"] as? [String])?.contains("s3:PutObject") == true }
+        #expect(put?["Resource"] as? [String] == ["arn:aws:s3:::acme-billing-exports/2026/*"])
 
         // Importing the trail again reads nothing.
         let again = try RosterProcess.run(["import", "cloudtrail", root + "/examples/activity"] + db, in: dir)

@@ -85,6 +85,9 @@ public struct ActionUsage: Codable, Sendable, Hashable {
     public var resourcesTruncated = false
     /// Set when a successful call named no resource (`s3:ListAllMyBuckets`): a policy needs `*`.
     public var unscoped = false
+    /// The longest prefix every resource named by a successful call shares: when there were
+    /// too many to list, a policy can still say `arn:aws:s3:::exports/*` rather than `*`.
+    public var resourcePrefix: String?
 
     public static let resourceLimit = 20
 
@@ -115,6 +118,7 @@ public struct ActionUsage: Codable, Sendable, Hashable {
         copy.lastSeen = Fold.max(lastSeen, other.lastSeen)
         copy.firstEvent = Fold.earliest(firstEvent, other.firstEvent)
         copy.unscoped = unscoped || other.unscoped
+        copy.resourcePrefix = Self.commonPrefix(resourcePrefix, other.resourcePrefix)
         copy.addResources(other.resources, truncated: other.resourcesTruncated)
         return copy
     }
@@ -122,9 +126,34 @@ public struct ActionUsage: Codable, Sendable, Hashable {
     /// Keeps the smallest `resourceLimit` of the union; the flag records that the union was larger,
     /// which is the same whichever order the parts are merged in.
     private mutating func addResources(_ more: [String], truncated: Bool) {
+        for resource in more { resourcePrefix = Self.commonPrefix(resourcePrefix, resource) }
+        // The usual call names a resource already kept, or one past a full list: nothing to sort.
+        if !truncated, more.allSatisfy(resources.contains) { return }
+        if resourcesTruncated, resources.count == Self.resourceLimit, let last = resources.last, more.allSatisfy({ $0 > last }) { return }
         let union = Set(resources).union(more)
         resourcesTruncated = resourcesTruncated || truncated || union.count > Self.resourceLimit
         resources = Array(union.sorted().prefix(Self.resourceLimit))
+    }
+}
+
+extension ActionUsage {
+    static func commonPrefix(_ a: String?, _ b: String?) -> String? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return String(decoding: zip(a.utf8, b.utf8).prefix { $0 == $1 }.map(\.0), as: UTF8.self)
+    }
+
+    /// The resources a policy statement for this action needs: those named, a wildcard under
+    /// their shared prefix when there were too many to list (cut back to a `/` or `:` and only
+    /// below an ARN's resource part), or `*`.
+    public var policyResources: [String] {
+        if unscoped || resources.isEmpty { return ["*"] }
+        guard resourcesTruncated else { return resources }
+        guard let prefix = resourcePrefix, let cut = prefix.lastIndex(where: { $0 == "/" || $0 == ":" }) else { return ["*"] }
+        let base = String(prefix[...cut])
+        let fields = base.split(separator: ":", omittingEmptySubsequences: false)
+        guard base.hasPrefix("arn:"), fields.count >= 6, !fields[5...].joined(separator: ":").isEmpty else { return ["*"] }
+        return [base + "*"]
     }
 }
 

@@ -28,7 +28,7 @@ public enum PolicySuggestion {
         var byResources: [[String]: [String]] = [:]
         for action in used {
             let use = actions[action]!
-            let resources = use.unscoped || use.resourcesTruncated || use.resources.isEmpty ? ["*"] : use.resources
+            let resources = use.policyResources
             byResources[resources, default: []].append(action)
         }
         let statements = byResources.map { SuggestedPolicy.Statement(actions: $0.value.sorted(), resources: $0.key) }

@@ -22,6 +22,27 @@ public struct ActivityImportReport: Sendable {
     public var skipped: [(String, String)] = []
 }
 
+/// Event ids seen, by the UTC day of the event, kept for the last few days only: CloudTrail
+/// delivers a duplicate within minutes to hours of the original, so ids of events days older
+/// than the newest seen can be forgotten, and memory stays flat however many days are read.
+struct RecentIds {
+    /// Days of ids kept behind the newest event's day.
+    static let days = 3
+    private var byDay: [Int: Set<Int>] = [:]
+    private var newest = Int.min
+
+    /// False when `id` was seen already (or belongs to a day already forgotten, which only a
+    /// delivery days late can; it is then counted as new).
+    mutating func insert(_ id: String, at time: Date) -> Bool {
+        let day = Int((time.timeIntervalSince1970 / 86_400).rounded(.down))
+        if day > newest {
+            newest = day
+            if byDay.count > Self.days { byDay = byDay.filter { $0.key > newest - Self.days } }
+        }
+        return byDay[day, default: []].insert(id.hashValue).inserted
+    }
+}
+
 extension RosterService {
     /// Reads activity logs (CloudTrail, Kubernetes audit), folds them into each identity's stored
     /// usage, and runs the activity rules. Files read before (same path and digest) are skipped,
@@ -49,7 +70,7 @@ extension RosterService {
         // shared set of event ids drops duplicate deliveries across files.
         let queue = fresh
         let next = Atomic<Int>(0)
-        let seen = Mutex<Set<Int>>([])
+        let seen = Mutex(RecentIds())
         let results = Mutex<(ActivityAccumulator, [Int], Int, Int, (any Error)?)>((ActivityAccumulator(remembersIds: false), Array(repeating: 0, count: fresh.count), 0, 0, nil))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, fresh.count))
         let done = Atomic<Int>(0)
@@ -65,8 +86,7 @@ extension RosterService {
                 let (file, _) = queue[index]
                 do {
                     let events = try ActivityLogs.read(file, cluster: cluster) { batch in
-                        let keys = batch.map { $0.id.hashValue }
-                        let fresh = seen.withLock { set in keys.map { set.insert($0).inserted } }
+                        let fresh = seen.withLock { ids in batch.map { ids.insert($0.id, at: $0.time) } }
                         for (event, isNew) in zip(batch, fresh) {
                             if isNew { accumulator.add(event) } else { duplicates += 1 }
                         }

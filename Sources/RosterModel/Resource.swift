@@ -44,8 +44,14 @@ public struct Edge: Codable, Hashable, Sendable {
     public var conditions: [String]
     /// The statement that decided it, when a policy did.
     public var statement: StatementRef?
+    /// Further statements the edge needs, when one step takes more than one permission
+    /// (`iam:PassRole` and `lambda:CreateFunction`); nil when `statement` is the only one.
+    public var otherStatements: [StatementRef]?
 
-    public init(from: String, to: String, kind: EdgeKind, rule: String, reason: String = "", conditions: [String] = [], statement: StatementRef? = nil) {
+    public init(
+        from: String, to: String, kind: EdgeKind, rule: String, reason: String = "", conditions: [String] = [], statement: StatementRef? = nil,
+        otherStatements: [StatementRef]? = nil
+    ) {
         self.from = from
         self.to = to
         self.kind = kind
@@ -53,7 +59,11 @@ public struct Edge: Codable, Hashable, Sendable {
         self.reason = reason
         self.conditions = conditions
         self.statement = statement
+        self.otherStatements = otherStatements
     }
+
+    /// Every statement that decided the edge, `statement` first.
+    public var statements: [StatementRef] { (statement.map { [$0] } ?? []) + (otherStatements ?? []) }
 }
 
 /// A pointer to one statement of one policy: the policy's id and the statement's position (and `Sid`).
@@ -86,4 +96,12 @@ public struct EdgeKind: OpenKind {
     public static let actsAs: EdgeKind = "acts-as"
     /// A credential held somewhere belongs to an identity.
     public static let holdsCredentialOf: EdgeKind = "holds-credential-of"
+    /// A principal can gain what another holds: create its key, rewrite its policies, run code as it.
+    /// Made by the access graph's edge rules; `rule` names the technique.
+    public static let canTakeOver: EdgeKind = "can-take-over"
+    /// A principal can act on a resource (or every resource a pattern names) of a sensitive kind.
+    public static let canAccess: EdgeKind = "can-access"
+    /// A principal holds a set of policies that many principals share; the access graph hangs
+    /// the set's edges on one node instead of repeating them for every holder.
+    public static let holds: EdgeKind = "holds"
 }

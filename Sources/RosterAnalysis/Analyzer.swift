@@ -50,7 +50,16 @@ public enum Analyzer {
         profiles.reserveCapacity(index.identities.count)
         // Shares work between identities with the same policies, and finds one-step escalation to admin.
         let privileges = PrivilegeAnalysis.assessAll(index)
-        var edges: [Edge] = []
+        // The access graph: every provider's edge rules, then one search from the admin nodes gives
+        // every identity's shortest path to admin.
+        var fragment = GraphFragment()
+        for estate in estates { fragment.merge(GraphBuilder.fragment(for: estate, index: index)) }
+        let graph = AccessGraph(edges: fragment.edges + estates.flatMap(\.edges))
+        let towards = graph.towards(graph.adminNodes)
+        let names: (String) -> String = { id in
+            index.identitiesById[id]?.name ?? fragment.nodes[id] ?? index.resourcesById[id]?.name ?? id
+        }
+        var edges: [Edge] = fragment.edges
         for identity in index.identities {
             let trustPolicy = index.trustPolicy(of: identity)
             if let trustPolicy { edges += TrustEdgeRule.edges(role: identity, trust: trustPolicy) }
@@ -62,6 +71,11 @@ public enum Analyzer {
                 edgesOut: index.edgesFrom[identity.id] ?? [], edgesIn: index.edgesTo[identity.id] ?? [], index: index)
             var findings: [Finding] = []
             for detector in detectors { findings += detector.findings(for: subject, policy: policy) }
+            if let node = graph.node(identity.id), towards.next[node] >= 0 {
+                let path = graph.path(from: node, next: towards.next)
+                if let finding = GraphFindings.pathFinding(identity: identity, path: path, names: names) { findings.append(finding) }
+                if let finding = GraphFindings.toxicFinding(identity: identity, findings: findings, path: path, names: names) { findings.append(finding) }
+            }
             let risk = RiskScorer.score(subject: subject, findings: findings, policy: policy)
             findings.sort { ($0.severity, $1.ruleId) > ($1.severity, $0.ruleId) }
             profiles.append(IdentityProfile(

@@ -12,6 +12,8 @@ public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable 
     case csv
     /// SARIF 2.1.0, for code-scanning tools (`roster findings` only).
     case sarif
+    /// Graphviz DOT (`roster paths` and `roster graph export` only).
+    case dot
 }
 
 /// Options every command shares: where the store is, how to print, which settings to use.
@@ -19,7 +21,7 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The Roster database file.", valueName: "path"))
     public var db: String = ProcessInfo.processInfo.environment["ROSTER_DB"] ?? "roster.db"
 
-    @Option(name: .long, help: "Output format: table, json or csv (findings also: sarif).")
+    @Option(name: .long, help: "Output format: table, json or csv (findings also: sarif; paths and graph export also: dot).")
     public var format: OutputFormat = .table
 
     @Option(
@@ -47,6 +49,7 @@ public struct GlobalOptions: ParsableArguments {
     /// The output format of a command that prints rows (every one but `findings`): not SARIF.
     func tabular() throws -> OutputFormat {
         guard format != .sarif else { throw ValidationError("--format sarif is for `roster findings`; this command prints table, json or csv") }
+        guard format != .dot else { throw ValidationError("--format dot is for `roster paths` and `roster graph export`; this command prints table, json or csv") }
         return format
     }
 

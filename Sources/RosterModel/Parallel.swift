@@ -37,6 +37,14 @@ public enum Parallel {
         }
     }
 
+    /// `transform` over `values` on every core, the results in order.
+    public static func mapped<T: Sendable, R>(_ values: [T], _ transform: @escaping @Sendable (T) throws -> R) throws -> [R] {
+        var out: [R] = []
+        out.reserveCapacity(values.count)
+        try map(values, transform) { _, result in out.append(result) }
+        return out
+    }
+
     /// Disjoint slots written by different workers: each index is written by exactly one of them.
     private final class Results<R>: @unchecked Sendable {
         private let slots: UnsafeMutableBufferPointer<Result<R, any Error>?>

@@ -42,7 +42,7 @@ public struct RosterService: Sendable {
     }
 
     /// Bumped whenever detectors, risk or edge rules change what analysis produces, so stored analyses are redone.
-    public static let analysisVersion = "3"
+    public static let analysisVersion = "4"
 }
 
 /// Errors of the pipeline itself (the connectors and the store throw their own).

@@ -616,6 +616,16 @@ public struct RosterStore: SnapshotStore {
         }
     }
 
+    public func edges(analyses: [Int64], kinds: [EdgeKind]) async throws -> [Edge] {
+        guard !analyses.isEmpty, !kinds.isEmpty else { return [] }
+        return try await read { db in
+            let rows = try Data.fetchAll(db, sql: """
+                SELECT data FROM edge WHERE analysisId IN (\(Self.placeholders(analyses.count))) AND kind IN (\(Self.placeholders(kinds.count)))
+                """, arguments: StatementArguments(analyses) + StatementArguments(kinds.map(\.rawValue)))
+            return try Parallel.mapped(rows) { data in try Self.decode(Edge.self, data, decoder: JSONDecoder()) }
+        }
+    }
+
     public func metrics(analyses: [Int64]) async throws -> [Data] {
         try await read { db in
             try Data.fetchAll(db, sql: "SELECT metrics FROM analysis WHERE id IN (\(Self.placeholders(analyses.count))) ORDER BY id",

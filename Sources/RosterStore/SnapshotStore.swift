@@ -78,6 +78,9 @@ public protocol SnapshotStore: Sendable {
     /// Edges from or to an identity.
     func edges(of identityId: String, analyses: [Int64]) async throws -> [Edge]
 
+    /// Every edge of the analyses whose kind is one of `kinds`: the stored access graph.
+    func edges(analyses: [Int64], kinds: [EdgeKind]) async throws -> [Edge]
+
     /// The stored governance counts of each analysis.
     func metrics(analyses: [Int64]) async throws -> [Data]
 

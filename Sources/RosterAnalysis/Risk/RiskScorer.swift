@@ -32,17 +32,19 @@ public enum RiskScorer {
         guard !findings.isEmpty else { return RiskScore(value: 0, factors: []) }
         let remaining = findings.reduce(1.0) { $0 * (1 - (weights[$1.severity] ?? 0)) }
         let severity = 70 * (1 - remaining)
-        let level = subject.identity.kind == .rootAccount ? PrivilegeLevel.admin : subject.privilege.level
-        let factor = privilegeFactor[level] ?? 1
         let rules = Set(findings.map(\.ruleId))
-        let exposure = rules.isDisjoint(with: exposureRules) ? 0.0 : 20
+        // A path to admin is worth admin: whoever holds the identity can take it.
+        let pathToAdmin = rules.contains(GraphFindings.pathToAdmin.id)
+        let level = subject.identity.kind == .rootAccount || pathToAdmin ? PrivilegeLevel.admin : subject.privilege.level
+        let factor = privilegeFactor[level] ?? 1
+        let exposure = rules.isDisjoint(with: exposureRules) && !rules.contains(GraphFindings.toxicCombination.id) ? 0.0 : 20
         // An unused identity adds staleness from `unusedDays` on, as before tiers; lower tiers only weigh by their severity.
         let stale = findings.contains { stalenessRules.contains($0.ruleId) && ($0.ruleId != Detectors.unusedIdentity.id || $0.severity >= .high) }
         let staleness = stale ? 10.0 : 0
         let value = min(100, Int((severity * factor + exposure + staleness).rounded()))
         var factors = [
             "severity \(Int(severity.rounded()))/70 from \(findings.count) finding\(findings.count == 1 ? "" : "s")",
-            "privilege \(level) ×\(factor)",
+            "privilege \(level)\(pathToAdmin ? " (through a path)" : "") ×\(factor)",
         ]
         if exposure > 0 { factors.append("exposure +20") }
         if staleness > 0 { factors.append("staleness +10") }

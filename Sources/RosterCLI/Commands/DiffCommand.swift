@@ -32,7 +32,7 @@ struct DiffCommand: AsyncParsableCommand {
 
     func render(_ reports: [SnapshotDiff], format: OutputFormat, singleSnapshotScopes: [String]) throws {
         switch format {
-        case .json, .sarif:
+        case .json, .sarif, .dot:
             struct Record: Encodable {
                 var scope: String
                 var from: Int64

@@ -92,7 +92,7 @@ struct FindingsCommand: AsyncParsableCommand {
                 ])
             }
             print(csv.render(), terminator: "")
-        case .table:
+        case .table, .dot:
             guard !rows.isEmpty else {
                 print("No findings in \(view.snapshots.map { "\($0.scope) (snapshot #\($0.id))" }.joined(separator: ", ")).")
                 return

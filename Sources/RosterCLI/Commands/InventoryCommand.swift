@@ -58,7 +58,7 @@ struct InventoryCommand: AsyncParsableCommand {
                 analyses: view.analyses, provider: provider, kind: kind, nature: nature, nonHumanOnly: nhi,
                 owner: owner.map { $0 == "none" ? "" : $0 }, environment: env, minIdleDays: stale, limit: limit, offset: offset)
             switch format {
-            case .json, .sarif:
+            case .json, .sarif, .dot:
                 // Streamed: one record at a time, so memory does not grow with the estate.
                 let out = StreamWriter()
                 out.write("[")

@@ -41,7 +41,7 @@ struct MetricsCommand: AsyncParsableCommand {
                 if let n = m.findingsByOWASP[category.rawValue] { rows.append(("  \(category.rawValue) \(category.title)", "\(n)", "")) }
             }
             switch format {
-            case .json, .sarif:
+            case .json, .sarif, .dot:
                 print(try JSONOutput.encode(m), terminator: "")
             case .csv:
                 var csv = CSVWriter(["metric", "value", "detail"])

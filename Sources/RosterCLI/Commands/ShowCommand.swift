@@ -24,7 +24,7 @@ struct ShowCommand: AsyncParsableCommand {
             let view = try await service.view(snapshot: snapshotOption.snapshot)
             let detail = try await service.detail(of: try await service.resolveIdentity(identity, in: view), in: view)
             switch format {
-            case .json, .sarif:
+            case .json, .sarif, .dot:
                 print(try JSONOutput.encode(JSONOutput.IdentityRecord(detail.profile, findings: detail.findings, edges: detail.edges)), terminator: "")
             case .csv:
                 var csv = CSVWriter(["field", "value"])

@@ -15,7 +15,7 @@ struct SnapshotsCommand: AsyncParsableCommand {
             let format = try global.tabular()
             let list = try await global.openExistingStore().snapshots(scope: nil)
             switch format {
-            case .json, .sarif:
+            case .json, .sarif, .dot:
                 print(try JSONOutput.encode(list), terminator: "")
             case .csv, .table:
                 var table = Table(["ID", "SCOPE", "OBSERVED", "TAKEN", "IDENTITIES", "CREDENTIALS", "SOURCE"])
@@ -49,7 +49,7 @@ struct RulesCommand: ParsableCommand {
                    summary: $0.summary, remediation: $0.remediation)
         }
         switch global.format {
-        case .json, .sarif:
+        case .json, .sarif, .dot:
             print(try JSONOutput.encode(records), terminator: "")
         case .csv:
             var csv = CSVWriter(["id", "severity", "owasp", "title", "summary", "remediation"])

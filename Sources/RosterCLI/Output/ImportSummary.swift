@@ -28,7 +28,7 @@ struct ImportSummary {
                 findings: summary.map { Dictionary(uniqueKeysWithValues: $0.findings.map { ($0.key.rawValue, $0.value) }) })
         }
         switch format {
-        case .json, .sarif:
+        case .json, .sarif, .dot:
             Swift.print(try JSONOutput.encode(records), terminator: "")
         case .csv:
             var csv = CSVWriter(["snapshot", "scope", "status", "identities", "nonHuman", "credentials", "findings"])

@@ -15,6 +15,9 @@ public import RosterModel
 /// ```
 public struct AWSRequestContext: Hashable, Sendable {
     public var values: [String: [String]]
+    /// Lowercased key prefixes whose every key is known (`aws:principaltag/` when the export lists
+    /// all of a principal's tags): a key under one that is not in `values` is absent, not unknown.
+    public var completePrefixes: Set<String> = []
 
     public init(values: [String: [String]] = [:]) {
         self.values = [:]
@@ -28,8 +31,19 @@ public struct AWSRequestContext: Hashable, Sendable {
     }
 
     public func lookup(_ key: String) -> Lookup {
-        guard let found = values[key.lowercased()] else { return .unknown }
+        let key = key.lowercased()
+        guard let found = values[key] else {
+            return completePrefixes.contains { key.hasPrefix($0) } ? .absent : .unknown
+        }
         return found.isEmpty ? .absent : .present(found)
+    }
+
+    /// This context with `other`'s keys added (and replacing the same keys here).
+    public func merging(_ other: AWSRequestContext) -> AWSRequestContext {
+        var out = self
+        out.values.merge(other.values) { _, b in b }
+        out.completePrefixes.formUnion(other.completePrefixes)
+        return out
     }
 
     public mutating func set(_ key: String, _ value: String...) { values[key.lowercased()] = value }

@@ -1,0 +1,212 @@
+public import RosterModel
+
+/// One AWS account's principals and targets, indexed once, with what every principal's policies
+/// decide: the context AWS edge rules read.
+///
+/// Principals that hold the same policies, boundary and request context share a *policy set*
+/// (``signature(of:)``): target rules are decided once per set, on its first holder, not once per
+/// principal, which keeps building linear in principals plus targets when many principals share
+/// managed policies (the usual case). A set whose decisions can depend on who holds it (policy
+/// variables, conditions on the principal's own keys) has one holder.
+public struct AWSGraphContext: Sendable {
+    public let account: String
+    public let scope: String
+    /// Users and roles of the account.
+    public let principals: [Identity]
+    let authorizers: [AWSAuthorizer]
+    /// Policy set of each principal, and the holders of each set.
+    let setOf: [Int]
+    let holders: [[Int]]
+    let users: [Identity]
+    let roles: [Identity]
+    /// Groups by id, with the ids of the policies they hold.
+    let groups: [Resource]
+    let groupMembers: [String: [String]]
+    let groupsOfMember: [String: [String]]
+    /// Groups whose members are administrators through the group's policies alone.
+    let adminGroups: Set<String>
+    let trustPolicies: [String: Policy]
+    /// Roles an instance profile carries (EC2 can run as them).
+    let profiledRoles: Set<String>
+    /// Roles whose trust admits each AWS service (`lambda.amazonaws.com`).
+    let rolesTrustingService: [String: [Identity]]
+    /// Roles whose trust names a principal's ARN directly, by that ARN.
+    let rolesNamingArn: [String: [Identity]]
+    /// Roles whose trust admits this account (its root), any account, or everyone.
+    let rolesTrustingBroadly: [Identity]
+    let customerPolicies: [String: Policy]
+    let attachedPolicies: [String: [String]]
+
+    public var adminNode: String { GraphFragment.adminNode(scope) }
+
+    public init(estate: Estate, index: EstateIndex) {
+        let account = estate.scope.hasPrefix("aws:") ? String(estate.scope.dropFirst(4)) : estate.scope
+        self.account = account
+        self.scope = estate.scope
+        let principals = estate.identities.filter { $0.provider == .aws && ($0.kind == .iamUser || $0.kind == .iamRole) }
+        self.principals = principals
+        users = principals.filter { $0.kind == .iamUser }
+        roles = principals.filter { $0.kind == .iamRole }
+        groups = estate.resources.filter { $0.type == "aws.iam.group" }
+        var members: [String: [String]] = [:]
+        for (member, groupIds) in index.groupsByMember { for group in groupIds { members[group, default: []].append(member) } }
+        groupMembers = members
+        groupsOfMember = index.groupsByMember
+
+        var trust: [String: Policy] = [:]
+        var byService: [String: [Identity]] = [:]
+        var byArn: [String: [Identity]] = [:]
+        var broad: [Identity] = []
+        for role in roles {
+            guard let policy = index.trustPolicy(of: role), let document = policy.awsDocument else { continue }
+            trust[role.id] = policy
+            var isBroad = false
+            for principal in document.trustedPrincipals {
+                switch principal.kind {
+                case .service: byService[principal.value.lowercased(), default: []].append(role)
+                case .aws where principal.value.hasSuffix(":root"): isBroad = true
+                case .aws: byArn[principal.value, default: []].append(role)
+                case .everyone, .allExcept: isBroad = true
+                default: break
+                }
+            }
+            if isBroad { broad.append(role) }
+        }
+        trustPolicies = trust
+        rolesTrustingService = byService.mapValues { Self.unique($0) }
+        rolesNamingArn = byArn.mapValues { Self.unique($0) }
+        rolesTrustingBroadly = broad
+        profiledRoles = Set(estate.edges.filter { $0.kind == .carries }.map(\.to))
+        customerPolicies = Dictionary(estate.policies.filter { $0.kind == .customerManaged }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var attached: [String: [String]] = [:]
+        for principal in principals { attached[principal.id] = index.attachedPolicyIds(of: principal) }
+        attachedPolicies = attached
+
+        // Authorizers and policy sets.
+        var authorizers: [AWSAuthorizer] = []
+        authorizers.reserveCapacity(principals.count)
+        var setIndex: [String: Int] = [:]
+        var setOf: [Int] = []
+        var holders: [[Int]] = []
+        for (i, principal) in principals.enumerated() {
+            let granted = index.permissionPolicySet(of: principal).granted.map(\.policy)
+            let boundary = index.boundary(of: principal)
+            let authorizer = AWSAuthorizer(principal: principal, policies: granted, boundary: boundary, context: AWSAuthorizer.context(for: principal))
+            authorizers.append(authorizer)
+            let key = Self.signature(principal: principal, granted: granted, boundary: boundary)
+            if let existing = setIndex[key] {
+                setOf.append(existing)
+                holders[existing].append(i)
+            } else {
+                setIndex[key] = holders.count
+                setOf.append(holders.count)
+                holders.append([i])
+            }
+        }
+        self.authorizers = authorizers
+        self.setOf = setOf
+        self.holders = holders
+
+        // Groups whose own policies make any member an administrator.
+        var adminGroups: Set<String> = []
+        for group in groups {
+            let policies = (index.grantsBySubject[group.id] ?? []).filter { $0.via == .attached || $0.via == .inline }.compactMap { index.policiesById[$0.policyId] }
+            guard !policies.isEmpty else { continue }
+            let probe = Identity(id: "\(group.id)#member", provider: .aws, kind: .iamUser, name: "member", account: account, nature: .machine)
+            if Self.isAdministrator(AWSAuthorizer(principal: probe, policies: policies, boundary: nil)).isAllowed { adminGroups.insert(group.id) }
+        }
+        self.adminGroups = adminGroups
+    }
+
+    /// The key of a principal's policy set: what its decisions depend on. Principals whose policies
+    /// use variables or test the principal's own keys get a key of their own.
+    static func signature(principal: Identity, granted: [Policy], boundary: Policy?) -> String {
+        let statements = granted.flatMap(\.awsStatements) + (boundary?.awsStatements ?? [])
+        let personal = statements.contains { statement in
+            let resources: [String]
+            switch statement.resources {
+            case .only(let list)?, .except(let list)?: resources = list
+            case nil: resources = []
+            }
+            return resources.contains { $0.contains("${") }
+                || statement.conditions.contains { condition in
+                    let key = condition.key.lowercased()
+                    return key.hasPrefix("aws:principal") || key == "aws:username" || key == "aws:userid" || condition.values.contains { $0.contains("${") }
+                }
+        }
+        if personal { return principal.id }
+        let mfa = principal.nature == .human ? "human" : principal.kind.rawValue
+        return ([mfa, boundary?.id ?? "-"] + granted.map(\.id).sorted()).joined(separator: "\n")
+    }
+
+    static func unique(_ roles: [Identity]) -> [Identity] {
+        var seen: Set<String> = []
+        return roles.filter { seen.insert($0.id).inserted }
+    }
+
+    // MARK: Deciding for rules
+
+    /// Whether the principal is an administrator outright: allowed every probe action on every resource.
+    static func isAdministrator(_ authorizer: AWSAuthorizer) -> PermissionDecision {
+        var statements: [StatementRef] = []
+        for action in PrivilegeAnalysis.adminProbes {
+            let decision = authorizer.decide(action, on: "*")
+            guard decision.isAllowed else { return decision }
+            statements += decision.statements
+        }
+        return PermissionDecision(outcome: .allowed, statements: Self.unique(statements), reasons: ["allowed every action on every resource"])
+    }
+
+    static func unique(_ refs: [StatementRef]) -> [StatementRef] {
+        var seen: Set<StatementRef> = []
+        return refs.filter { seen.insert($0).inserted }
+    }
+
+    func authorizer(_ principal: Int) -> AWSAuthorizer { authorizers[principal] }
+
+    /// The first decision that allows one of `actions` on `resource`, or nil when none does.
+    func firstAllowed(_ principal: Int, _ actions: [String], on resource: String, with extra: AWSRequestContext? = nil) -> (String, PermissionDecision)? {
+        let authorizer = authorizers[principal]
+        var undecided: (String, PermissionDecision)?
+        for action in actions where authorizer.mayAllow(action) {
+            let decision = authorizer.decide(action, on: resource, with: extra)
+            if decision.isAllowed { return (action, decision) }
+            if decision.outcome == .undecided, undecided == nil { undecided = (action, decision) }
+        }
+        return undecided
+    }
+
+    /// Every one of `actions` decided on its resource; nil when one is denied. Undecided when one is.
+    func allAllowed(_ principal: Int, _ requests: [(action: String, resource: String)], with extra: AWSRequestContext? = nil) -> PermissionDecision? {
+        let authorizer = authorizers[principal]
+        var statements: [StatementRef] = []
+        var reasons: [String] = []
+        var undecided = false
+        for request in requests {
+            guard authorizer.mayAllow(request.action) else { return nil }
+            let decision = authorizer.decide(request.action, on: request.resource, with: extra)
+            switch decision.outcome {
+            case .denied: return nil
+            case .undecided: undecided = true
+            case .allowed: break
+            }
+            statements += decision.statements
+            reasons += decision.reasons
+        }
+        return PermissionDecision(outcome: undecided ? .undecided : .allowed, statements: Self.unique(statements), reasons: reasons)
+    }
+
+    /// An edge from a principal, deciding statements attached, conditions listed when undecided.
+    func edge(_ principal: Int, to target: String, rule: String, reason: String, _ decision: PermissionDecision) -> Edge {
+        let statements = decision.statements
+        return Edge(
+            from: principals[principal].id, to: target, kind: .canTakeOver, rule: rule,
+            reason: reason + (decision.outcome == .undecided ? ", if its conditions hold" : ""),
+            conditions: decision.outcome == .undecided ? decision.reasons.filter { $0.contains("condition") || $0.contains("may apply") } : [],
+            statement: statements.first, otherStatements: statements.count > 1 ? Array(statements.dropFirst()) : nil)
+    }
+
+    /// A representative resource ARN of a service in this account, for actions whose resource the
+    /// attacker chooses (a new function, a new instance).
+    func sample(_ service: String, _ resource: String) -> String { "arn:aws:\(service):us-east-1:\(account):\(resource)" }
+}

@@ -1,0 +1,314 @@
+import ArgumentParser
+import Foundation
+import RosterAnalysis
+import RosterModel
+import RosterService
+import RosterStore
+
+/// `roster paths`: who can become admin (or reach a target), and how.
+struct PathsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paths",
+        abstract: "Show escalation paths: which identities can become admin (or reach --to), step by step.",
+        discussion: """
+            Reads the access graph analysis stored (edge rules over AWS, Kubernetes, GCP and Azure, and the links
+            between them). With no --from, every principal. --format json prints, per principal,
+            {"principal", "provider", "adminReachable", "path": [{"from", "to", "technique", "statements", "reason", "conditions"}]},
+            and for Kubernetes service accounts also "serviceAccount", "clusterAdminReachable" and "cloudIdentities".
+            --format dot prints the paths as a Graphviz graph.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Only this identity (name, ARN or id).", valueName: "identity"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Target: admin (the default) or a node id (an identity, a sensitive-resource node).", valueName: "target"))
+    var to: String = "admin"
+
+    @Option(help: ArgumentHelp("Only principals of this provider (aws, kubernetes, gcp, azure).", valueName: "provider"))
+    var provider: String?
+
+    @Flag(help: "List principals that cannot reach the target too (table output).")
+    var all = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let service = try global.service()
+            let view = try await service.view()
+            let stored = try await service.accessGraph(in: view)
+            let from = try await self.from.asyncMap { try await service.resolveIdentity($0, in: view) }
+            var target = to
+            if to != "admin" { target = try await service.resolveIdentity(to, in: view) }
+            let paths = try service.paths(in: stored, from: from, target: target, provider: provider.map { Provider(rawValue: $0) })
+            try GraphOutput.printPaths(paths, stored: stored, format: global.format, all: all || from != nil)
+        }
+    }
+}
+
+/// `roster can ID ACTION RESOURCE`.
+struct CanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "can",
+        abstract: "Decide whether an identity may make a request: allowed, denied or undecided, with the deciding statements.",
+        discussion: """
+            AWS identities are decided as AWS documents: explicit denies, permissions boundary, the role's trust policy for
+            sts:AssumeRole, conditions on what the export knows (a condition on an unknown key makes the answer undecided).
+            Exit status: 0 allowed, 1 denied, 3 undecided.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "An identity: name, ARN or id.")
+    var identity: String
+
+    @Argument(help: "The action, such as iam:CreateAccessKey.")
+    var action: String
+
+    @Argument(help: "The resource ARN, or *.")
+    var resource: String = "*"
+
+    func run() async throws {
+        try await reportingErrors {
+            let service = try global.service()
+            let view = try await service.view()
+            let id = try await service.resolveIdentity(identity, in: view)
+            let decision = try await service.can(id, action: action, resource: resource, in: view)
+            try GraphOutput.printDecision(decision, identity: id, action: action, resource: resource, format: try global.tabular())
+            switch decision.outcome {
+            case .allowed: return
+            case .denied: throw ExitCode(1)
+            case .undecided: throw ExitCode(3)
+            }
+        }
+    }
+}
+
+/// `roster who-can ACTION RESOURCE`.
+struct WhoCanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "who-can",
+        abstract: "List the identities allowed (or possibly allowed) to make a request, with the deciding statements.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The action, such as s3:GetObject.")
+    var action: String
+
+    @Argument(help: "The resource ARN, or *.")
+    var resource: String = "*"
+
+    func run() async throws {
+        try await reportingErrors {
+            let service = try global.service()
+            let view = try await service.view()
+            let answers = try await service.whoCan(action: action, resource: resource, in: view)
+            try GraphOutput.printWhoCan(answers, format: try global.tabular())
+        }
+    }
+}
+
+/// `roster blast-radius ID`.
+struct BlastRadiusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blast-radius",
+        abstract: "Show what an identity reaches if its credential leaks: admin, secrets, keys, data, IAM, CI/CD, other identities.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "An identity: name, ARN, id or access key id.")
+    var identity: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let service = try global.service()
+            let view = try await service.view()
+            let id = try await service.resolveIdentity(identity, in: view)
+            let stored = try await service.accessGraph(in: view)
+            let radius = try service.blastRadius(of: id, in: stored)
+            try GraphOutput.printBlastRadius(radius, stored: stored, format: try global.tabular())
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
+enum GraphOutput {
+    struct StepRecord: Encodable {
+        var from: String
+        var to: String
+        var technique: String
+        var statements: [String]
+        var reason: String
+        var conditions: [String]
+
+        init(_ edge: Edge) {
+            from = edge.from
+            to = edge.to
+            technique = edge.rule
+            statements = edge.statements.map(\.description)
+            reason = edge.reason
+            conditions = edge.conditions
+        }
+    }
+
+    struct PathRecord: Encodable {
+        var principal: String
+        var name: String
+        var provider: String
+        var adminReachable: Bool
+        var path: [StepRecord]
+        var serviceAccount: String?
+        var clusterAdminReachable: Bool?
+        var cloudIdentities: [String]?
+    }
+
+    static func printPaths(_ paths: [PrincipalPath], stored: StoredAccessGraph, format: OutputFormat, all: Bool) throws {
+        switch format {
+        case .json:
+            let records = paths.map { p in
+                let kubernetes = p.identity.provider == .kubernetes
+                return PathRecord(
+                    principal: p.identity.id, name: p.identity.name, provider: p.identity.provider.rawValue, adminReachable: p.reachable,
+                    path: p.steps.map(StepRecord.init), serviceAccount: kubernetes ? p.identity.name : nil,
+                    clusterAdminReachable: kubernetes ? p.reachable : nil, cloudIdentities: kubernetes ? p.cloudIdentities : nil)
+            }
+            print(try JSONOutput.encode(records), terminator: "")
+        case .dot:
+            print(dot(paths.flatMap(\.steps), stored: stored), terminator: "")
+        case .csv:
+            var csv = CSVWriter(["principal", "name", "provider", "reachable", "steps", "path"])
+            for p in paths where all || p.reachable {
+                csv.add([p.identity.id, p.identity.name, p.identity.provider.rawValue, p.reachable ? "true" : "false", "\(p.steps.count)",
+                         p.steps.map { "\(stored.label($0.from)) -[\($0.rule)]-> \(stored.label($0.to))" }.joined(separator: " ; ")])
+            }
+            print(csv.render(), terminator: "")
+        case .table, .sarif:
+            let reachable = paths.filter(\.reachable)
+            var table = Table(["PRINCIPAL", "PROVIDER", "STEPS", "PATH"])
+            table.maxCellWidth = 120
+            for p in paths where all || p.reachable {
+                let path = p.steps.isEmpty ? (p.reachable ? "(is the target)" : "-")
+                    : p.steps.map { "-[\($0.rule)]-> \(stored.label($0.to))" }.joined(separator: " ")
+                table.add([p.identity.name, p.identity.provider.rawValue, "\(p.steps.count)", path])
+            }
+            print(table.render(), terminator: "")
+            print("\(reachable.count) of \(paths.count) principals reach the target. `roster paths --from ID` explains one step by step.")
+            if paths.count == 1, let p = paths.first {
+                for (i, step) in p.steps.enumerated() {
+                    print(Sanitize.text("  \(i + 1). \(stored.label(step.from)) → \(stored.label(step.to)) [\(step.rule)]: \(step.reason)"))
+                    for statement in step.statements { print(Sanitize.text("     allowed by \(statement)")) }
+                    for condition in step.conditions { print(Sanitize.text("     only if: \(condition)")) }
+                }
+            }
+        }
+    }
+
+    /// The edges as a Graphviz digraph, labels quoted and escaped.
+    static func dot(_ edges: [Edge], stored: StoredAccessGraph) -> String {
+        func quote(_ text: String) -> String {
+            "\"" + Sanitize.text(text).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var out = "digraph roster {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
+        var nodes: Set<String> = []
+        var seen: Set<String> = []
+        var lines: [String] = []
+        for edge in edges {
+            nodes.insert(edge.from)
+            nodes.insert(edge.to)
+            let line = "  \(quote(edge.from)) -> \(quote(edge.to)) [label=\(quote(edge.rule))];"
+            if seen.insert(line).inserted { lines.append(line) }
+        }
+        for node in nodes.sorted() {
+            let style = GraphFragment.isAdminNode(node) ? ", style=filled, fillcolor=\"#f4cccc\"" : ""
+            out += "  \(quote(node)) [label=\(quote(stored.label(node)))\(style)];\n"
+        }
+        return out + lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n") + "}\n"
+    }
+
+    struct DecisionRecord: Encodable {
+        var identity: String
+        var action: String
+        var resource: String
+        var decision: String
+        var explicit: Bool
+        var statements: [String]
+        var reasons: [String]
+    }
+
+    static func printDecision(_ decision: PermissionDecision, identity: String, action: String, resource: String, format: OutputFormat) throws {
+        let record = DecisionRecord(
+            identity: identity, action: action, resource: resource, decision: decision.outcome.rawValue, explicit: decision.explicit,
+            statements: decision.statements.map(\.description), reasons: decision.reasons)
+        if format == .json {
+            print(try JSONOutput.encode(record), terminator: "")
+            return
+        }
+        print(Sanitize.text("\(decision.outcome.rawValue)\(decision.explicit ? " (explicit deny)" : ""): \(identity) \(action) on \(resource)"))
+        for reason in decision.reasons { print(Sanitize.text("  \(reason)")) }
+    }
+
+    static func printWhoCan(_ answers: [(identity: Identity, decision: PermissionDecision)], format: OutputFormat) throws {
+        switch format {
+        case .json:
+            struct Record: Encodable {
+                var principal: String
+                var name: String
+                var decision: String
+                var statements: [String]
+                var reasons: [String]
+            }
+            print(try JSONOutput.encode(answers.map {
+                Record(principal: $0.identity.id, name: $0.identity.name, decision: $0.decision.outcome.rawValue,
+                       statements: $0.decision.statements.map(\.description), reasons: $0.decision.reasons)
+            }), terminator: "")
+        case .csv:
+            var csv = CSVWriter(["principal", "name", "decision", "statements"])
+            for a in answers { csv.add([a.identity.id, a.identity.name, a.decision.outcome.rawValue, a.decision.statements.map(\.description).joined(separator: "; ")]) }
+            print(csv.render(), terminator: "")
+        default:
+            var table = Table(["PRINCIPAL", "DECISION", "ALLOWED BY"])
+            table.maxCellWidth = 100
+            for a in answers { table.add([a.identity.name, a.decision.outcome.rawValue, a.decision.statements.map(\.description).joined(separator: ", ")]) }
+            print(table.render(), terminator: "")
+            print("\(answers.count) identities.")
+        }
+    }
+
+    static func printBlastRadius(_ radius: BlastRadius, stored: StoredAccessGraph, format: OutputFormat) throws {
+        switch format {
+        case .json:
+            struct Reach: Encodable {
+                var id: String
+                var label: String
+                var category: String
+                var path: [StepRecord]
+            }
+            struct Record: Encodable {
+                var identity: String
+                var counts: [String: Int]
+                var reaches: [Reach]
+            }
+            print(try JSONOutput.encode(Record(
+                identity: radius.identity.id, counts: radius.counts,
+                reaches: radius.reaches.map { Reach(id: $0.id, label: $0.label, category: $0.category, path: $0.steps.map(StepRecord.init)) })), terminator: "")
+        case .csv:
+            var csv = CSVWriter(["category", "id", "label", "steps"])
+            for r in radius.reaches { csv.add([r.category, r.id, r.label, "\(r.steps.count)"]) }
+            print(csv.render(), terminator: "")
+        default:
+            let counts = radius.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            print(Sanitize.text("\(radius.identity.name) reaches: \(counts.isEmpty ? "nothing beyond itself" : counts)"))
+            var table = Table(["CATEGORY", "REACHES", "STEPS", "FIRST STEP"])
+            for r in radius.reaches {
+                table.add([r.category, r.label, "\(r.steps.count)", r.steps.first.map { "\($0.rule) → \(stored.label($0.to))" } ?? ""])
+            }
+            print(table.render(), terminator: "")
+        }
+    }
+}

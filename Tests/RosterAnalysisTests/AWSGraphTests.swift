@@ -1,0 +1,209 @@
+import Foundation
+import RosterAnalysis
+import RosterConnectors
+import RosterModel
+import Testing
+
+/// The AWS access graph: the example estate's scenarios and look-alikes, and the evaluator's
+/// answers on cases the AWS documentation decides.
+struct AWSGraphTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("examples/graph/aws")
+
+    struct Expected: Decodable {
+        struct Vulnerable: Decodable {
+            var principal: String
+            var technique: String
+            var steps: Int
+        }
+        struct Safe: Decodable {
+            var principal: String
+            var why: String
+        }
+        var account: String
+        var admins: [String]
+        var vulnerable: [Vulnerable]
+        var safe: [Safe]
+    }
+
+    static func load() throws -> (Estate, Expected) {
+        let path = example.appendingPathComponent("authorization-details.json").path
+        let result = try AWSConnector().read([AWSConnector.InputFile(path: path, kind: .authorizationDetails)])
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: example.appendingPathComponent("expected.json")))
+        return (try #require(result.estates.first), expected)
+    }
+
+    static func paths(_ estate: Estate) -> (graph: AccessGraph, next: [Int32]) {
+        let fragment = AWSGraph.fragment(for: estate, index: EstateIndex([estate]))
+        let graph = AccessGraph(edges: fragment.edges + estate.edges)
+        return (graph, graph.towards(graph.adminNodes).next)
+    }
+
+    @Test func everyPlantedTechniqueIsFoundWithItsShortestPath() throws {
+        let (estate, expected) = try Self.load()
+        let (graph, next) = Self.paths(estate)
+        for vulnerable in expected.vulnerable {
+            let node = try #require(graph.node(vulnerable.principal), "\(vulnerable.principal) is not in the graph")
+            let steps = AccessGraph.steps(graph.path(from: node, next: next))
+            #expect(steps.count == vulnerable.steps, "\(vulnerable.principal): \(steps.map(\.rule))")
+            #expect(steps.first?.rule == vulnerable.technique, "\(vulnerable.principal): \(steps.map(\.rule))")
+            #expect(steps.last.map { GraphFragment.isAdminNode($0.to) } == true)
+            // every step names the statements that allow it
+            #expect(steps.allSatisfy { !$0.statements.isEmpty }, "\(vulnerable.principal)")
+        }
+    }
+
+    @Test func administratorsAreAdministratorsOutright() throws {
+        let (estate, expected) = try Self.load()
+        let (graph, next) = Self.paths(estate)
+        for admin in expected.admins {
+            let steps = AccessGraph.steps(graph.path(from: try #require(graph.node(admin)), next: next))
+            #expect(steps.map(\.rule) == ["aws.admin"], "\(admin)")
+        }
+    }
+
+    @Test func noLookAlikeReachesAdmin() throws {
+        let (estate, expected) = try Self.load()
+        let (graph, next) = Self.paths(estate)
+        for safe in expected.safe {
+            guard let node = graph.node(safe.principal) else { continue }
+            #expect(next[node] < 0, "\(safe.principal) (\(safe.why)) reaches admin: \(graph.path(from: node, next: next).map(\.rule))")
+        }
+    }
+
+    @Test func analysisRaisesPathFindingsOnlyOnEscalators() throws {
+        let (estate, expected) = try Self.load()
+        let analysis = Analyzer.run([estate])
+        let flagged = Set(analysis.findings.filter { $0.ruleId == GraphFindings.pathToAdmin.id }.map(\.identityId))
+        #expect(flagged == Set(expected.vulnerable.map(\.principal)))
+        let evidence = try #require(analysis.findings.first { $0.ruleId == GraphFindings.pathToAdmin.id && $0.identityName == "chain-start" }).evidence
+        #expect(evidence.count == 3 && evidence[0].contains("aws.sts.assume-role") && evidence[0].contains("allowed by"))
+        // a path to admin is scored like admin
+        let start = try #require(analysis.profiles.first { $0.identity.name == "chain-start" })
+        #expect(start.risk.factors.contains { $0.contains("admin (through a path)") })
+    }
+
+    // MARK: Evaluation, from the AWS documentation's examples
+
+    static let account = "111122223333"
+
+    static func user(_ name: String, tags: [String: String] = [:]) -> Identity {
+        Identity(id: "arn:aws:iam::\(account):user/\(name)", provider: .aws, kind: .iamUser, name: name, account: account, tags: tags, nature: .machine)
+    }
+
+    static func role(_ name: String, account: String = account) -> Identity {
+        Identity(id: "arn:aws:iam::\(account):role/\(name)", provider: .aws, kind: .iamRole, name: name, account: account, nature: .machine)
+    }
+
+    static func document(_ statements: PolicyStatement...) -> Policy {
+        Policy(id: "arn:aws:iam::111122223333:policy/p\(statements.hashValue)", name: "test", kind: .customerManaged,
+               document: PolicyDocument(statements: statements))
+    }
+
+    static func allow(_ actions: [String], _ resources: [String] = ["*"], _ conditions: [PolicyCondition] = []) -> PolicyStatement {
+        PolicyStatement(effect: .allow, actions: .only(actions), resources: .only(resources), conditions: conditions)
+    }
+
+    static func trust(_ principal: String) -> PolicyStatement {
+        PolicyStatement(effect: .allow, principals: .only(PrincipalSet(aws: [principal])), actions: .only(["sts:AssumeRole"]))
+    }
+
+    @Test func explicitDenyOverridesAllow() throws {
+        // "Policy evaluation logic": an explicit deny in any policy overrides any allow.
+        let allow = Self.document(Self.allow(["iam:*"]))
+        let deny = Self.document(PolicyStatement(effect: .deny, actions: .only(["iam:CreateAccessKey"]), resources: .only(["arn:aws:iam::111122223333:user/admin"])))
+        let authorizer = AWSAuthorizer(principal: Self.user("ci"), policies: [allow, deny], boundary: nil)
+        let decision = authorizer.decide("iam:CreateAccessKey", on: "arn:aws:iam::111122223333:user/admin")
+        #expect(decision.outcome == .denied && decision.explicit)
+        #expect(authorizer.decide("iam:CreateAccessKey", on: "arn:aws:iam::111122223333:user/other").isAllowed)
+    }
+
+    @Test func boundaryLimitsIdentityPolicies() throws {
+        // "Permissions boundaries for IAM entities": the effective permissions are the intersection.
+        let admin = Self.document(Self.allow(["*"]))
+        let boundary = Self.document(Self.allow(["s3:*", "cloudwatch:*"]))
+        let authorizer = AWSAuthorizer(principal: Self.user("bounded"), policies: [admin], boundary: boundary)
+        #expect(authorizer.decide("s3:GetObject", on: "arn:aws:s3:::bucket/key").isAllowed)
+        let denied = authorizer.decide("iam:CreateUser", on: "*")
+        #expect(denied.outcome == .denied && !denied.explicit && denied.reasons.contains { $0.contains("permissions boundary") })
+    }
+
+    @Test func notActionAllowsEverythingElse() throws {
+        // "IAM JSON policy elements: NotAction": Allow with NotAction iam:* allows every non-IAM action.
+        let policy = Self.document(PolicyStatement(effect: .allow, actions: .except(["iam:*"]), resources: .only(["*"])))
+        let authorizer = AWSAuthorizer(principal: Self.user("power"), policies: [policy], boundary: nil)
+        #expect(authorizer.decide("ec2:RunInstances", on: "*").isAllowed)
+        #expect(!authorizer.decide("iam:CreateUser", on: "*").isAllowed)
+    }
+
+    @Test func trustNamingTheAccountNeedsAnIdentityAllowButNamingTheArnDoesNot() throws {
+        // "Cross-account policy evaluation logic" and "Policy evaluation for requests within a single account".
+        let caller = Self.role("caller")
+        let target = Self.role("target")
+        let byAccount = Self.document(Self.trust("arn:aws:iam::111122223333:root"))
+        let byArn = Self.document(Self.trust("arn:aws:iam::111122223333:role/caller"))
+        let nothing = AWSAuthorizer(principal: caller, policies: [], boundary: nil)
+        #expect(!nothing.decide("sts:AssumeRole", on: target.id, resourcePolicy: byAccount, resourceAccount: Self.account).isAllowed)
+        #expect(nothing.decide("sts:AssumeRole", on: target.id, resourcePolicy: byArn, resourceAccount: Self.account).isAllowed)
+        let allowed = Self.document(Self.allow(["sts:AssumeRole"]))
+        let withAllow = AWSAuthorizer(principal: caller, policies: [allowed], boundary: nil)
+        #expect(withAllow.decide("sts:AssumeRole", on: target.id, resourcePolicy: byAccount, resourceAccount: Self.account).isAllowed)
+        // Across accounts, naming the ARN is not enough: the caller's own account must allow too.
+        let foreign = Self.role("foreign", account: "444455556666")
+        let byForeignArn = Self.document(Self.trust("arn:aws:iam::444455556666:role/foreign"))
+        #expect(!AWSAuthorizer(principal: foreign, policies: [], boundary: nil)
+            .decide("sts:AssumeRole", on: target.id, resourcePolicy: byForeignArn, resourceAccount: Self.account).isAllowed)
+    }
+
+    @Test func passRoleConditionOnAnotherServiceCannotHold() throws {
+        // "Granting a user permissions to pass a role": iam:PassedToService limits the service.
+        let policy = Self.document(Self.allow(["iam:PassRole"], ["*"], [PolicyCondition(operator: "StringEquals", key: "iam:PassedToService", values: ["ec2.amazonaws.com"])]))
+        let authorizer = AWSAuthorizer(principal: Self.user("dev"), policies: [policy], boundary: nil)
+        var lambda = AWSRequestContext()
+        lambda.set("iam:PassedToService", "lambda.amazonaws.com")
+        var ec2 = AWSRequestContext()
+        ec2.set("iam:PassedToService", "ec2.amazonaws.com")
+        #expect(authorizer.decide("iam:PassRole", on: "arn:aws:iam::111122223333:role/x", with: lambda).outcome == .denied)
+        #expect(authorizer.decide("iam:PassRole", on: "arn:aws:iam::111122223333:role/x", with: ec2).isAllowed)
+    }
+
+    @Test func conditionOnAnUnknownKeyIsUndecidedNotGuessed() throws {
+        let policy = Self.document(Self.allow(["s3:*"], ["*"], [PolicyCondition(operator: "IpAddress", key: "aws:SourceIp", values: ["203.0.113.0/24"])]))
+        let decision = AWSAuthorizer(principal: Self.user("net"), policies: [policy], boundary: nil).decide("s3:GetObject", on: "arn:aws:s3:::b/k")
+        #expect(decision.outcome == .undecided)
+        #expect(decision.reasons.contains { $0.contains("aws:SourceIp") })
+    }
+
+    @Test func principalTagConditionsUseTheIdentitysTags() throws {
+        // "Controlling access for IAM principals": aws:PrincipalTag.
+        let policy = Self.document(Self.allow(["ec2:*"], ["*"], [PolicyCondition(operator: "StringEquals", key: "aws:PrincipalTag/team", values: ["ops"])]))
+        #expect(AWSAuthorizer(principal: Self.user("o", tags: ["team": "ops"]), policies: [policy], boundary: nil).decide("ec2:StopInstances", on: "*").isAllowed)
+        // the export lists every tag: a principal without the tag is known not to match
+        #expect(AWSAuthorizer(principal: Self.user("d"), policies: [policy], boundary: nil).decide("ec2:StopInstances", on: "*").outcome == .denied)
+    }
+
+    @Test func newResourcesTheCallerNamesMatchPrefixedPatterns() throws {
+        // lambda:CreateFunction on function:app-* still lets the caller create a function it names app-evil.
+        let policy = Self.document(Self.allow(["lambda:CreateFunction"], ["arn:aws:lambda:*:111122223333:function:app-*"]))
+        let authorizer = AWSAuthorizer(principal: Self.user("dev"), policies: [policy], boundary: nil)
+        #expect(authorizer.decide("lambda:CreateFunction", on: "arn:aws:lambda:us-east-1:111122223333:function:*").isAllowed)
+        #expect(!authorizer.decide("lambda:CreateFunction", on: "arn:aws:lambda:us-east-1:444455556666:function:*").isAllowed)
+    }
+
+    @Test func sharedPoliciesHangOnOneNodeAndStayLinear() {
+        // 200 users who may all create keys for every user: edges grow with users, not users squared.
+        var estate = Estate(observedAt: Date(timeIntervalSince1970: 1_750_000_000), scope: "aws:\(Self.account)")
+        let keys = Policy(id: "arn:aws:iam::111122223333:policy/keys", name: "keys", kind: .customerManaged, document: PolicyDocument(statements: [
+            PolicyStatement(effect: .allow, actions: .only(["iam:CreateAccessKey"]), resources: .only(["*"])),
+        ]))
+        estate.policies.append(keys)
+        for i in 0..<200 {
+            let user = Self.user("u\(i)")
+            estate.identities.append(user)
+            estate.grants.append(Grant(subjectId: user.id, policyId: keys.id, via: .attached))
+        }
+        let fragment = AWSGraph.fragment(for: estate, index: EstateIndex([estate]))
+        #expect(fragment.edges.filter { $0.rule == "aws.iam.create-access-key" }.count == 200)
+        #expect(fragment.edges.filter { $0.kind == .holds }.count == 200)
+    }
+}

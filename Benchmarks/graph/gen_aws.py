@@ -175,12 +175,10 @@ class Account:
     def arn(self, kind, name, path="/"):
         return f"arn:aws:iam::{self.acct}:{kind}{path}{name}"
 
-    def tags(self, app, env, extra=None):
+    def tags(self, app, env):
         t = [{"Key": "app", "Value": app}, {"Key": "env", "Value": env},
              {"Key": "owner", "Value": f"{self.rng.choice(TEAMS)}-team@example.com"}]
-        if extra:
-            t.append(extra)
-        return t[: self.rng.randint(1, 3)] if extra is None else t
+        return t[: self.rng.randint(1, 3)]
 
     def narrow_statements(self, app, env):
         """1-3 statements on the app's own resources (or read-only describes)."""
@@ -488,7 +486,6 @@ class Account:
             self.lookalikes.append({"arn": principal["Arn"], "kind": k, "why": why})
 
         # Everyone else: narrow service roles (sinks), worker roles that assume sinks, CI and service users.
-        sinks_by_app = {}
         workers = []
         kinds = (["lambda"] * 35 + ["ecs"] * 30 + ["ec2"] * 15 + ["cross"] * 8 + ["root"] * 5 + ["sso"] * 3 + ["oidc"] * 2 + ["partner"] * 2)
         for k in range(roles_left):
@@ -531,7 +528,6 @@ class Account:
                 ro["RolePolicyList"].insert(0, {"PolicyName": "assume-peers", "PolicyDocument": doc(
                     {"Sid": "AssumePeers", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": []})})
                 workers.append(ro)
-            sinks_by_app.setdefault(app, []).append(ro)
         for w in workers:  # a worker no role trusts assumes nothing: drop its empty statement
             st = w["RolePolicyList"][0]["PolicyDocument"]["Statement"][0]
             if not st["Resource"]:

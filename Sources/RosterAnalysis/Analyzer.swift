@@ -71,13 +71,18 @@ public enum Analyzer {
                 edgesOut: index.edgesFrom[identity.id] ?? [], edgesIn: index.edgesTo[identity.id] ?? [], index: index)
             var findings: [Finding] = []
             for detector in detectors { findings += detector.findings(for: subject, policy: policy) }
-            if let node = graph.node(identity.id), towards.next[node] >= 0 {
+            // Graph findings are for machine identities, like the other privilege rules; `roster paths` shows everyone's.
+            if subject.isGovernedNHI, let node = graph.node(identity.id), towards.next[node] >= 0 {
                 let path = graph.path(from: node, next: towards.next)
                 if let finding = GraphFindings.pathFinding(identity: identity, path: path, names: names) { findings.append(finding) }
                 if let finding = GraphFindings.toxicFinding(identity: identity, findings: findings, path: path, names: names) { findings.append(finding) }
             }
             let risk = RiskScorer.score(subject: subject, findings: findings, policy: policy)
-            findings.sort { ($0.severity, $1.ruleId) > ($1.severity, $0.ruleId) }
+            // Toxic combinations first, then by severity.
+            findings.sort {
+                ($0.ruleId == GraphFindings.toxicCombination.id ? 1 : 0, $0.severity, $1.ruleId)
+                    > ($1.ruleId == GraphFindings.toxicCombination.id ? 1 : 0, $1.severity, $0.ruleId)
+            }
             profiles.append(IdentityProfile(
                 identity: identity, credentials: credentials, privilege: subject.privilege, trust: subject.trust, boundary: index.boundaryId(of: identity),
                 findings: findings,

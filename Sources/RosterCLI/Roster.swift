@@ -14,7 +14,7 @@ public struct Roster: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self, CollectCommand.self, InventoryCommand.self, ShowCommand.self, FindingsCommand.self, DiffCommand.self, MetricsCommand.self,
             SnapshotsCommand.self, RulesCommand.self, SuppressCommand.self, PruneCommand.self, SecretsCommand.self, UsageCommand.self, PolicyCommand.self,
-            PathsCommand.self, CanCommand.self, WhoCanCommand.self, BlastRadiusCommand.self,
+            PathsCommand.self, CanCommand.self, WhoCanCommand.self, BlastRadiusCommand.self, GraphCommand.self,
         ])
 
     public init() {}

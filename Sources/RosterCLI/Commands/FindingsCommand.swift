@@ -79,7 +79,7 @@ struct FindingsCommand: AsyncParsableCommand {
         switch global.format {
         case .sarif:
             let artifact = view.snapshots.first?.source.split(separator: " ").first.map(String.init) ?? "roster.db"
-            print(try SARIF.render(rows, detectors: Detectors.all, artifact: artifact, toolVersion: Roster.configuration.version), terminator: "")
+            print(try SARIF.render(rows, artifact: artifact, toolVersion: Roster.configuration.version), terminator: "")
         case .json:
             print(try JSONOutput.encode(rows.map(JSONOutput.FindingRecord.init)), terminator: "")
         case .csv:

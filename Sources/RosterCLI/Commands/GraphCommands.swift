@@ -312,3 +312,105 @@ enum GraphOutput {
         }
     }
 }
+
+/// `roster graph export`: the whole access graph for other tools.
+struct GraphCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph", abstract: "Export the access graph.", subcommands: [GraphExportCommand.self])
+}
+
+struct GraphExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export the access graph as Graphviz DOT, JSON, or CSV files for `neo4j-admin database import`.",
+        discussion: """
+            --format dot (default for this command when --format is table) prints a digraph; --format json prints
+            {"nodes": [{"id", "label", "provider", "kind"}], "edges": [{"from", "to", "kind", "rule", "reason", "statements", "conditions"}]};
+            --format csv writes nodes.csv and relationships.csv into --out, with neo4j-admin's headers
+            (id:ID, :LABEL, :START_ID, :END_ID, :TYPE), and prints the import command.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Directory for the CSV files (with --format csv).", valueName: "dir"))
+    var out: String?
+
+    func validate() throws {
+        if global.format == .csv, out == nil { throw ValidationError("--format csv writes two files: give the directory with --out") }
+        if global.format == .sarif { throw ValidationError("--format sarif is for `roster findings`; graph export prints dot, json or csv") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let service = try global.service()
+            let view = try await service.view()
+            let stored = try await service.accessGraph(in: view)
+            let graph = stored.graph
+            switch global.format {
+            case .json:
+                struct Node: Encodable {
+                    var id, label: String
+                    var provider: String?
+                    var kind: String
+                }
+                struct Export: Encodable {
+                    var nodes: [Node]
+                    var edges: [GraphOutput.EdgeRecord]
+                }
+                let nodes = graph.ids.map { id in
+                    let identity = stored.identities[id]
+                    return Node(id: id, label: stored.label(id), provider: identity?.provider.rawValue, kind: GraphOutput.nodeKind(id, identity))
+                }
+                print(try JSONOutput.encode(Export(nodes: nodes, edges: graph.edges.map(GraphOutput.EdgeRecord.init))), terminator: "")
+            case .csv:
+                let directory = URL(fileURLWithPath: out ?? ".")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                var nodes = CSVWriter(["id:ID", "name", "provider", ":LABEL"])
+                for id in graph.ids {
+                    let identity = stored.identities[id]
+                    nodes.add([id, stored.label(id), identity?.provider.rawValue ?? "", GraphOutput.nodeKind(id, identity).split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()])
+                }
+                var relationships = CSVWriter([":START_ID", ":END_ID", ":TYPE", "rule", "reason", "statements:string[]"])
+                for edge in graph.edges {
+                    relationships.add([
+                        edge.from, edge.to, edge.kind.rawValue.uppercased().replacingOccurrences(of: "-", with: "_"), edge.rule, edge.reason,
+                        edge.statements.map(\.description).joined(separator: ";"),
+                    ])
+                }
+                try nodes.render().write(to: directory.appendingPathComponent("nodes.csv"), atomically: true, encoding: .utf8)
+                try relationships.render().write(to: directory.appendingPathComponent("relationships.csv"), atomically: true, encoding: .utf8)
+                print(Sanitize.text("Wrote \(graph.ids.count) nodes and \(graph.edges.count) relationships to \(directory.path)."))
+                print(Sanitize.text("Import: neo4j-admin database import full --nodes=\(directory.path)/nodes.csv --relationships=\(directory.path)/relationships.csv neo4j"))
+            default:
+                print(GraphOutput.dot(graph.edges, stored: stored), terminator: "")
+            }
+        }
+    }
+}
+
+extension GraphOutput {
+    struct EdgeRecord: Encodable {
+        var from, to, kind, rule, reason: String
+        var statements: [String]
+        var conditions: [String]
+
+        init(_ edge: Edge) {
+            from = edge.from
+            to = edge.to
+            kind = edge.kind.rawValue
+            rule = edge.rule
+            reason = edge.reason
+            statements = edge.statements.map(\.description)
+            conditions = edge.conditions
+        }
+    }
+
+    /// What a node is, for exports: `identity`, `admin`, `sensitive`, `policy-set` or `resource`.
+    static func nodeKind(_ id: String, _ identity: Identity?) -> String {
+        if identity != nil { return "identity" }
+        if GraphFragment.isAdminNode(id) { return "admin" }
+        if GraphLabels.category(id) != nil { return "sensitive" }
+        if id.hasPrefix("aws:policy-set:") { return "policy-set" }
+        return "resource"
+    }
+}

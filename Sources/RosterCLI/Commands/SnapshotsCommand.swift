@@ -32,19 +32,22 @@ struct SnapshotsCommand: AsyncParsableCommand {
 }
 
 struct RulesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the detectors: id, severity, OWASP NHI category and what each looks for.")
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "List the detectors: id, severity, OWASP NHI category and what each looks for.",
+        discussion: "With --edges, the access graph's edge rules instead: id, provider, technique and references.")
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(help: "List the access graph's edge rules (escalation techniques) instead of the detectors.")
+    var edges = false
+
     func run() throws {
+        if edges { return try printEdgeRules() }
         struct Record: Encodable {
             var id, title, severity, owasp, owaspTitle, summary, remediation: String
         }
-        // Posture detectors, then the activity rules (which run on imported logs).
-        let records = Detectors.all.map {
-            Record(id: $0.id, title: $0.title, severity: $0.severity.rawValue, owasp: $0.owasp.rawValue, owaspTitle: $0.owasp.title,
-                   summary: $0.summary, remediation: $0.remediation)
-        } + ActivityRules.all.map {
+        // Posture detectors, the access graph's findings, then the activity rules (which run on imported logs).
+        let records = SARIF.allRules.map {
             Record(id: $0.id, title: $0.title, severity: $0.severity.rawValue, owasp: $0.owasp.rawValue, owaspTitle: $0.owasp.title,
                    summary: $0.summary, remediation: $0.remediation)
         }
@@ -59,6 +62,24 @@ struct RulesCommand: ParsableCommand {
             var table = Table(["RULE", "SEVERITY", "OWASP", "TITLE"])
             for r in records { table.add([r.id, r.severity, "\(r.owasp) \(r.owaspTitle)", r.title]) }
             print(table.render(), terminator: "")
+        }
+    }
+}
+
+extension RulesCommand {
+    func printEdgeRules() throws {
+        let rules = GraphBuilder.rules
+        switch global.format {
+        case .json, .sarif, .dot:
+            print(try JSONOutput.encode(rules), terminator: "")
+        case .csv:
+            var csv = CSVWriter(["id", "provider", "technique", "summary", "references"])
+            for r in rules { csv.add([r.id, r.provider.rawValue, r.technique, r.summary, r.references.joined(separator: " ")]) }
+            print(csv.render(), terminator: "")
+        case .table:
+            var table = Table(["EDGE RULE", "PROVIDER", "TECHNIQUE"])
+            for r in rules { table.add([r.id, r.provider.rawValue, r.technique]) }
+            print(table.render() + "\n\(rules.count) edge rules", terminator: "\n")
         }
     }
 }

@@ -12,8 +12,22 @@ enum SARIF {
     static let version = "2.1.0"
     static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
 
-    static func render(_ findings: [StoredFinding], detectors: [Detector], artifact: String, toolVersion: String) throws -> String {
-        let rules = detectors.sorted { $0.id < $1.id }
+    /// What SARIF says of a rule: detectors, the access graph's rules and the activity rules alike.
+    struct Rule {
+        var id, title, summary, remediation: String
+        var severity: Severity
+        var owasp: OWASPCategory
+    }
+
+    /// Every rule that can raise a stored finding.
+    static var allRules: [Rule] {
+        Detectors.all.map { Rule(id: $0.id, title: $0.title, summary: $0.summary, remediation: $0.remediation, severity: $0.severity, owasp: $0.owasp) }
+            + GraphFindings.all.map { Rule(id: $0.id, title: $0.title, summary: $0.summary, remediation: $0.remediation, severity: $0.severity, owasp: $0.owasp) }
+            + ActivityRules.all.map { Rule(id: $0.id, title: $0.title, summary: $0.summary, remediation: $0.remediation, severity: $0.severity, owasp: $0.owasp) }
+    }
+
+    static func render(_ findings: [StoredFinding], rules: [Rule] = allRules, artifact: String, toolVersion: String) throws -> String {
+        let rules = rules.sorted { $0.id < $1.id }
         var index: [String: Int] = [:]
         for (i, rule) in rules.enumerated() { index[rule.id] = i }
         let log: [String: Any] = [
@@ -54,7 +68,7 @@ enum SARIF {
         }
     }
 
-    static func rule(_ detector: Detector) -> [String: Any] {
+    static func rule(_ detector: Rule) -> [String: Any] {
         [
             "id": detector.id,
             "name": detector.id.split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),

@@ -44,10 +44,18 @@ public struct AWSAuthorizer: Sendable {
     /// Service control policy levels, root first; each level must allow.
     let controlPolicies: [[Source]]
     public let context: AWSRequestContext
+    /// Policies attached to the principal that the export does not hold: they may allow anything.
+    let unknownPolicies: [String]
     /// Resolved values of policy variables for `Resource` patterns, by lowercased key.
     let variables: [String: String]
 
-    public init(principal: Identity, policies: [Policy], boundary: Policy?, controlPolicies: [[Policy]] = [], context: AWSRequestContext? = nil) {
+    /// - Parameter unknownPolicies: ids of policies attached to the principal but missing from the export;
+    ///   a request nothing else allows is then undecided, not denied.
+    public init(
+        principal: Identity, policies: [Policy], boundary: Policy?, controlPolicies: [[Policy]] = [], context: AWSRequestContext? = nil,
+        unknownPolicies: [String] = []
+    ) {
+        self.unknownPolicies = unknownPolicies
         self.principalId = principal.id
         self.account = principal.account
         self.kind = principal.kind
@@ -176,10 +184,11 @@ public struct AWSAuthorizer: Sendable {
         }
         if !grantedByResourceToArn {
             if identity.refs.isEmpty {
-                if identity.undecided.isEmpty {
+                if identity.undecided.isEmpty && unknownPolicies.isEmpty {
                     return PermissionDecision(outcome: .denied, reasons: ["no identity-based policy allows \(action) on \(resource) (implicit deny)"])
                 }
                 undecided += identity.undecided
+                undecided += unknownPolicies.map { "policy \($0) is attached but not in the export; it may allow \(action)" }
             }
             allowing += identity.refs
             reasons += identity.refs.map { "allowed by \(describe($0))" }
@@ -206,7 +215,7 @@ public struct AWSAuthorizer: Sendable {
     /// Whether any identity-based statement allows the action at all, on any resource: a cheap test
     /// that spares evaluating the many principals that cannot.
     public func mayAllow(_ action: String) -> Bool {
-        identityPolicies.contains { $0.statements.contains { $0.effect == .allow && $0.coversAction(action) } }
+        !unknownPolicies.isEmpty || identityPolicies.contains { $0.statements.contains { $0.effect == .allow && $0.coversAction(action) } }
     }
 
     /// The resource patterns of the identity-based statements that allow `action` (policy variables resolved).

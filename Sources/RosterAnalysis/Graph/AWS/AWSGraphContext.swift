@@ -89,8 +89,11 @@ public struct AWSGraphContext: Sendable {
         var setOf: [Int] = []
         var holders: [[Int]] = []
         for (i, principal) in principals.enumerated() {
-            let granted = index.permissionPolicySet(of: principal).granted.map(\.policy)
+            let set = index.permissionPolicySet(of: principal)
+            let granted = set.granted.map(\.policy)
             let boundary = index.boundary(of: principal)
+            // The graph follows what the export holds: a policy it lacks would make every request undecided, and
+            // the identity's privilege is already reported unknown. `roster can` does report such requests undecided.
             let authorizer = AWSAuthorizer(principal: principal, policies: granted, boundary: boundary, context: AWSAuthorizer.context(for: principal))
             authorizers.append(authorizer)
             let key = Self.signature(principal: principal, granted: granted, boundary: boundary)

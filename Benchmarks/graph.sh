@@ -8,8 +8,8 @@
 #                                         or k8s:SERVICEACCOUNTS:ROLES
 #   default: 600 1200 10000:50000 k8s:5000:2000
 # WORK=dir (default /tmp/roster-graph-bench) holds inputs, databases and logs; inputs are generated once.
-# ROSTER=path skips the build. PMapper runs up to 1,200 principals (it is quadratic: ~20 s at 600,
-# ~100 s at 1,200 on 2 cores); PMAPPER_ALL=1 runs it at every AWS size. PMapper lives in a venv
+# ROSTER=path skips the build. PMapper runs up to 1,200 principals (it is quadratic: 20-28 s at 600,
+# 96-118 s at 1,200 on 2 cores); PMAPPER_ALL=1 runs it at every AWS size. PMapper lives in a venv
 # under WORK; Benchmarks/graph/pmapper_from_file.py drives it offline (see its header).
 # Roster's time is the import plus `roster paths`, from the file to the answer, as PMapper's is.
 set -uo pipefail
@@ -55,7 +55,7 @@ timed() {
   if [ "$rc" -eq 0 ] && [ -n "$WALL" ]; then OK=1; else note="FAILED (exit $rc; $err)"; fi
   printf '  %-44s %9.2f s %8s MB  %s\n' "$name" "${WALL:-0}" "${PEAK:-?}" "$note"
 }
-score_field() { sed -n "s/^SCORE .*\b$1=\([^ ]*\).*/\1/p" "$2" 2>/dev/null; }
+score_field() { local v; v=$(sed -n "s/^SCORE .*\b$1=\([^ ]*\).*/\1/p" "$2" 2>/dev/null); echo "${v:--}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.0fx", a / b; else print "-" }'; }
 f2() { [ -n "${1:-}" ] && printf '%.2f' "$1" || echo -; }
 # verdict PATHS_S TOTAL_S LIMIT_S [PEAK_MB LIMIT_MB]: the target checked on `paths` alone and on import + paths.

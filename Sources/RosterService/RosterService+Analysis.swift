@@ -98,7 +98,9 @@ extension RosterService {
                 loaded.append(try await store.estate(snapshot: snapshot.id))
             }
         }
-        let links = CrossSystemLinks.run(loaded)
+        var links = CrossSystemLinks.run(loaded)
+        // The access graph across AWS accounts: role trust that admits another account in the store.
+        links.edges += AWSCrossAccountTrust.edges(loaded)
         let named = Array(Set(links.findings.map(\.identityId)))
         let analyses = try await analysed(latest, estates: estates)
         let context = named.isEmpty ? [] : try await store.profiles(ProfileQuery(analyses: analyses, identityIds: named))

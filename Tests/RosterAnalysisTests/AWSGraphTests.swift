@@ -206,4 +206,39 @@ struct AWSGraphTests {
         #expect(fragment.edges.filter { $0.rule == "aws.iam.create-access-key" }.count == 200)
         #expect(fragment.edges.filter { $0.kind == .holds }.count == 200)
     }
+
+    @Test func crossAccountTrustNeedsBothSides() {
+        // "Cross-account policy evaluation logic": the trust in the role's account and the caller's own policies.
+        func estate(_ account: String) -> Estate { Estate(observedAt: Date(timeIntervalSince1970: 1_750_000_000), scope: "aws:\(account)") }
+        var a = estate("111122223333")
+        var b = estate("444455556666")
+        let assume = Policy(id: "arn:aws:iam::111122223333:policy/assume", name: "assume", kind: .customerManaged,
+                            document: PolicyDocument(statements: [Self.allow(["sts:AssumeRole"])]))
+        a.policies.append(assume)
+        let allowed = Self.role("deployer")
+        let bare = Self.role("bystander")
+        a.identities += [allowed, bare]
+        a.grants.append(Grant(subjectId: allowed.id, policyId: assume.id, via: .attached))
+        let target = Self.role("prod-admin", account: "444455556666")
+        b.identities.append(target)
+        let trust = Policy(id: target.id + "#trust", name: "prod-admin trust", kind: .trust,
+                           document: PolicyDocument(statements: [Self.trust("arn:aws:iam::111122223333:root")]))
+        b.policies.append(trust)
+        b.grants.append(Grant(subjectId: target.id, policyId: trust.id, via: .trust))
+        let edges = AWSCrossAccountTrust.edges([a, b])
+        #expect(edges.map(\.from) == [allowed.id])
+        #expect(edges.first?.to == target.id && edges.first?.statements.count == 2)
+    }
+
+    @Test func exposedAdministratorIsAToxicCombinationAtTheHeadOfItsFindings() {
+        var builder = Builder()
+        let role = builder.role("vendor-admin", trust: PolicyDocument(statements: [
+            PolicyStatement(effect: .allow, principals: .only(PrincipalSet(aws: ["arn:aws:iam::999988887777:root"])), actions: .only(["sts:AssumeRole"])),
+        ]))
+        builder.attach(administratorAccess, to: role)
+        let analysis = builder.analyse()
+        let findings = analysis.profiles.first { $0.identity.id == role }?.findings ?? []
+        #expect(findings.first?.ruleId == GraphFindings.toxicCombination.id)
+        #expect(findings.first?.evidence.contains { $0.contains("aws.role.trust-unknown-account") } == true)
+    }
 }

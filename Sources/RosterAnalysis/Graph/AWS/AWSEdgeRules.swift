@@ -146,7 +146,7 @@ public enum AWSEdgeRules {
         references: [iamAPI + "API_CreateAccessKey.html"]
     ) { context, principal in
         guard context.authorizer(principal).mayAllow("iam:CreateAccessKey") else { return [] }
-        return context.users.compactMap { user in
+        return context.candidates(principal, ["iam:CreateAccessKey"], among: context.users).compactMap { user in
             guard let (_, decision) = context.firstAllowed(principal, ["iam:CreateAccessKey"], on: user.id) else { return nil }
             return context.edge(principal, to: user.id, rule: "aws.iam.create-access-key", reason: "it can call iam:CreateAccessKey on user \(user.name)", decision)
         }
@@ -159,7 +159,7 @@ public enum AWSEdgeRules {
     ) { context, principal in
         let authorizer = context.authorizer(principal)
         guard authorizer.mayAllow("iam:CreateLoginProfile") || authorizer.mayAllow("iam:UpdateLoginProfile") else { return [] }
-        return context.users.compactMap { user in
+        return context.candidates(principal, ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], among: context.users).compactMap { user in
             guard let (action, decision) = context.firstAllowed(principal, ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], on: user.id) else { return nil }
             return context.edge(principal, to: user.id, rule: "aws.iam.login-profile", reason: "it can call \(action) on user \(user.name) and sign in as it", decision)
         }
@@ -185,7 +185,7 @@ public enum AWSEdgeRules {
         references: [iamAPI + "API_UpdateAssumeRolePolicy.html"]
     ) { context, principal in
         guard context.authorizer(principal).mayAllow("iam:UpdateAssumeRolePolicy") else { return [] }
-        return context.roles.compactMap { role in
+        return context.candidates(principal, ["iam:UpdateAssumeRolePolicy"], among: context.roles).compactMap { role in
             guard let (_, decision) = context.firstAllowed(principal, ["iam:UpdateAssumeRolePolicy"], on: role.id) else { return nil }
             return context.edge(principal, to: role.id, rule: "aws.iam.update-assume-role-policy", reason: "it can call iam:UpdateAssumeRolePolicy on role \(role.name), make it trust itself and assume it", decision)
         }
@@ -202,7 +202,7 @@ public enum AWSEdgeRules {
         id: "aws.sts.assume-role", technique: "Assume a role", provider: .aws, summary: assumeRoleSummary, references: assumeRoleReferences
     ) { context, principal in
         guard context.authorizer(principal).mayAllow("sts:AssumeRole") else { return [] }
-        return context.rolesTrustingBroadly.compactMap { role in assume(context, principal, role) }
+        return context.candidates(principal, ["sts:AssumeRole"], among: context.rolesTrustingBroadly).compactMap { role in assume(context, principal, role) }
     }
 
     /// Roles whose trust names the principal's ARN: decided per principal.
@@ -257,7 +257,7 @@ public struct PassRoleTechnique: Sendable {
         guard let serviceDecision else { return [] }
         var passed = AWSRequestContext()
         passed.set("iam:PassedToService", service)
-        return candidates.compactMap { role in
+        return context.candidates(principal, ["iam:PassRole"], among: candidates).compactMap { role in
             guard !needsInstanceProfile || context.profiledRoles.contains(role.id) else { return nil }
             let pass = authorizer.decide("iam:PassRole", on: role.id, with: passed)
             guard pass.outcome != .denied else { return nil }

@@ -26,7 +26,11 @@ public enum AWSGraph {
 
         // Self rules, per principal; target rules, per policy set, in parallel chunks.
         let setEdges = collect(Array(context.holders.indices)) { set in
-            AWSEdgeRules.targetRules.flatMap { $0.edges(in: context, principal: context.holders[set][0]) }
+            let holder = context.holders[set][0]
+            let admin = AWSEdgeRules.administrator.edges(in: context, principal: holder)
+            // An administrator outright reaches everything already: only its sensitive access is worth listing.
+            if admin.contains(where: { $0.conditions.isEmpty }) { return admin + AWSEdgeRules.sensitiveAccess.edges(in: context, principal: holder) }
+            return admin + AWSEdgeRules.targetRules.filter { $0.id != AWSEdgeRules.administrator.id }.flatMap { $0.edges(in: context, principal: holder) }
         }
         // An administrator outright needs no escalation: its self rules would only repeat that.
         let outright = Set(setEdges.indices.filter { set in setEdges[set].contains { $0.rule == AWSEdgeRules.administrator.id && $0.conditions.isEmpty } })

@@ -167,6 +167,20 @@ public struct AWSGraphContext: Sendable {
 
     func authorizer(_ principal: Int) -> AWSAuthorizer { authorizers[principal] }
 
+    /// The targets some allow statement for one of `actions` could name, before deciding each: the exact
+    /// ARNs the statements list when they list no wildcard, else the targets a pattern matches. Most
+    /// statements name a few resources; this keeps rules from deciding every target of the account.
+    func candidates(_ principal: Int, _ actions: [String], among targets: [Identity]) -> [Identity] {
+        let authorizer = authorizers[principal]
+        let patterns = Set(actions.flatMap { authorizer.allowedResourcePatterns($0) })
+        guard !patterns.isEmpty else { return [] }
+        if patterns.contains("*") { return targets }
+        if !patterns.contains(where: { $0.contains("*") || $0.contains("?") }) {
+            return targets.filter { patterns.contains($0.id) }
+        }
+        return targets.filter { target in patterns.contains { Wildcard.matches($0, target.id, caseInsensitive: false) } }
+    }
+
     /// The first decision that allows one of `actions` on `resource`, or nil when none does.
     func firstAllowed(_ principal: Int, _ actions: [String], on resource: String, with extra: AWSRequestContext? = nil) -> (String, PermissionDecision)? {
         let authorizer = authorizers[principal]

@@ -74,7 +74,10 @@ public enum Analyzer {
             // Graph findings are for machine identities, like the other privilege rules; `roster paths` shows everyone's.
             if subject.isGovernedNHI, let node = graph.node(identity.id), towards.next[node] >= 0 {
                 let path = graph.path(from: node, next: towards.next)
-                if let finding = GraphFindings.pathFinding(identity: identity, path: path, names: names) { findings.append(finding) }
+                // An identity already judged admin (outright or by one-step self-escalation) has that finding; the path adds no risk.
+                if subject.privilege.level != .admin, let finding = GraphFindings.pathFinding(identity: identity, path: path, names: names) {
+                    findings.append(finding)
+                }
                 if let finding = GraphFindings.toxicFinding(identity: identity, findings: findings, path: path, names: names) { findings.append(finding) }
             }
             let risk = RiskScorer.score(subject: subject, findings: findings, policy: policy)

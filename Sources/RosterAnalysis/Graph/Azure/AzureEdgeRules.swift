@@ -15,7 +15,8 @@ public enum AzureEdgeRules {
 
     public static let owner = EdgeRule<AzureGraphContext>(
         id: "azure.owner", technique: "Holds Owner (or every action) at a scope", provider: .azure,
-        summary: "Owner, or a role whose actions are `*` with no notActions, at a subscription, resource group, management group or the tenant root: full control there, granting roles included.",
+        summary: "Owner, or a role whose actions are `*` with no notActions, at a subscription, resource group, management group "
+            + "or the tenant root: full control there, granting roles included.",
         references: [docs + "built-in-roles/general#owner", docs + "scope-overview"]
     ) { context, index in
         let assignment = context.assignment(index)
@@ -26,7 +27,8 @@ public enum AzureEdgeRules {
 
     public static let userAccessAdmin = EdgeRule<AzureGraphContext>(
         id: "azure.user-access-admin", technique: "Grants roles with a built-in access-management role", provider: .azure,
-        summary: "User Access Administrator or Role Based Access Control Administrator (Microsoft.Authorization/roleAssignments/write) at a scope: it can assign itself Owner there.",
+        summary: "User Access Administrator or Role Based Access Control Administrator (Microsoft.Authorization/roleAssignments/write) "
+            + "at a scope: it can assign itself Owner there.",
         references: [docs + "built-in-roles/privileged#user-access-administrator", docs + "role-assignments-steps#privileged-administrator-roles"]
     ) { context, index in
         let assignment = context.assignment(index)
@@ -55,7 +57,9 @@ public enum AzureEdgeRules {
     /// nothing says who can add a credential to an app.
     public static let appCredential = EdgeRule<AzureGraphContext>(
         id: "azure.app-credential", technique: "Add a credential to an app registration", provider: .azure,
-        summary: "An owner of an app registration, or a holder of Application.ReadWrite.All or microsoft.directory/applications/credentials/update, can add a secret to the app and sign in as its service principal. Needs app owners, Entra roles or Graph permissions, which the Azure connector does not import: gives no edge yet.",
+        summary: "An owner of an app registration, or a holder of Application.ReadWrite.All or "
+            + "microsoft.directory/applications/credentials/update, can add a secret to the app and sign in as its service principal. "
+            + "Needs app owners, Entra roles or Graph permissions, which the Azure connector does not import: gives no edge yet.",
         references: [
             "https://learn.microsoft.com/graph/api/application-addpassword",
             "https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference#application-administrator",

@@ -147,7 +147,9 @@ struct AzureAssignment: Sendable {
         let containment = scope.contains(target, tenant: tenant)
         guard containment != .no else { return .notApplicable }
         guard let allows = allows(action, data: data) else {
-            return .undecided("the definition of role \(roleName) (\(policyId)) is not in the export (add `az role definition list`), so whether it allows \(action) is unknown")
+            return .undecided(
+                "the definition of role \(roleName) (\(policyId)) is not in the export (add `az role definition list`), "
+                    + "so whether it allows \(action) is unknown")
         }
         guard allows else { return .notApplicable }
         if containment == .unknown {

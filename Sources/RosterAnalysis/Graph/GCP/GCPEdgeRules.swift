@@ -32,7 +32,8 @@ public enum GCPEdgeRules {
 
     public static let setIamPolicy = EdgeRule<GCPGraphContext>(
         id: "gcp.iam.set-iam-policy", technique: "Rewrite an IAM policy", provider: .gcp,
-        summary: "resourcemanager.projects.setIamPolicy on the project lets it grant itself roles/owner; iam.serviceAccounts.setIamPolicy on a service account lets it grant itself the right to impersonate it.",
+        summary: "resourcemanager.projects.setIamPolicy on the project lets it grant itself roles/owner; "
+            + "iam.serviceAccounts.setIamPolicy on a service account lets it grant itself the right to impersonate it.",
         references: [
             "https://cloud.google.com/resource-manager/reference/rest/v1/projects/setIamPolicy",
             "https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/setIamPolicy",
@@ -70,7 +71,8 @@ public enum GCPEdgeRules {
 
     public static let actAs = EdgeRule<GCPGraphContext>(
         id: "gcp.iam.act-as", technique: "Run code as a service account", provider: .gcp,
-        summary: "iam.serviceAccounts.actAs on a service account plus compute.instances.create, cloudfunctions.functions.create or run.services.create in its project: it runs a workload as the account.",
+        summary: "iam.serviceAccounts.actAs on a service account plus compute.instances.create, cloudfunctions.functions.create "
+            + "or run.services.create in its project: it runs a workload as the account.",
         references: [docs + "service-accounts-actas", docs + "service-account-permissions#user-role"]
     ) { context, index in
         let binding = context.binding(index)
@@ -109,14 +111,18 @@ public enum GCPEdgeRules {
 
     public static let getAccessToken = accountRule(
         id: "gcp.iam.get-access-token", technique: "Create access tokens for a service account",
-        summary: "iam.serviceAccounts.getAccessToken on a service account (roles/iam.serviceAccountTokenCreator, roles/iam.workloadIdentityUser): OAuth tokens that act as it.",
+        summary: "iam.serviceAccounts.getAccessToken on a service account (roles/iam.serviceAccountTokenCreator, "
+            + "roles/iam.workloadIdentityUser): OAuth tokens that act as it.",
         references: [docs + "create-short-lived-credentials-direct", docs + "service-account-permissions#token-creator-role"],
         permissions: [GCPRoles.getAccessToken], does: "creates OAuth access tokens that act as")
 
     public static let signJwt = accountRule(
         id: "gcp.iam.sign-jwt", technique: "Sign as a service account",
         summary: "iam.serviceAccounts.signJwt or signBlob on a service account: self-signed JWTs (or signed assertions) that Google APIs accept as it.",
-        references: [docs + "create-short-lived-credentials-direct#sa-credentials-jwt", "https://cloud.google.com/iam/docs/reference/credentials/rest/v1/projects.serviceAccounts/signJwt"],
+        references: [
+            docs + "create-short-lived-credentials-direct#sa-credentials-jwt",
+            "https://cloud.google.com/iam/docs/reference/credentials/rest/v1/projects.serviceAccounts/signJwt",
+        ],
         permissions: [GCPRoles.signJwt, GCPRoles.signBlob], does: "signs JWTs that authenticate as")
 
     public static let keysCreate = accountRule(

@@ -134,7 +134,9 @@ public struct GCPPermissionEvaluator: Sendable {
                     blocked.append("\(binding.role) \(binding.place) includes \(permission), but its condition `\(binding.condition ?? "")` cannot hold: \(why)")
                 case .unknown(let why):
                     conditional.append(position)
-                    reasons.append("\(binding.role) \(binding.place) includes \(permission) under the condition `\(binding.condition ?? "")`, which the export does not decide: \(why)")
+                    reasons.append(
+                        "\(binding.role) \(binding.place) includes \(permission) under the condition `\(binding.condition ?? "")`, "
+                            + "which the export does not decide: \(why)")
                 }
             }
         }

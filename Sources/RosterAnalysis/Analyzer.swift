@@ -56,6 +56,7 @@ public enum Analyzer {
         for estate in estates { fragment.merge(GraphBuilder.fragment(for: estate, index: index)) }
         let graph = AccessGraph(edges: fragment.edges + estates.flatMap(\.edges))
         let towards = graph.towards(graph.adminNodes)
+        let towardsSensitive = graph.towards(graph.sensitiveNodes)
         let names: (String) -> String = { id in
             index.identitiesById[id]?.name ?? fragment.nodes[id] ?? index.resourcesById[id]?.name ?? id
         }
@@ -72,10 +73,11 @@ public enum Analyzer {
             var findings: [Finding] = []
             for detector in detectors { findings += detector.findings(for: subject, policy: policy) }
             // Graph findings are for machine identities, like the other privilege rules; `roster paths` shows everyone's.
-            if subject.isGovernedNHI, let node = graph.node(identity.id), towards.next[node] >= 0 {
-                let path = graph.path(from: node, next: towards.next)
+            if subject.isGovernedNHI, let node = graph.node(identity.id), towards.next[node] >= 0 || towardsSensitive.next[node] >= 0 {
+                let toAdmin = towards.next[node] >= 0
+                let path = graph.path(from: node, next: toAdmin ? towards.next : towardsSensitive.next)
                 // An identity already judged admin (outright or by one-step self-escalation) has that finding; the path adds no risk.
-                if subject.privilege.level != .admin, let finding = GraphFindings.pathFinding(identity: identity, path: path, names: names) {
+                if toAdmin, subject.privilege.level != .admin, let finding = GraphFindings.pathFinding(identity: identity, path: path, names: names) {
                     findings.append(finding)
                 }
                 if let finding = GraphFindings.toxicFinding(identity: identity, findings: findings, path: path, names: names) { findings.append(finding) }

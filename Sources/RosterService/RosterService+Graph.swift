@@ -158,17 +158,39 @@ extension RosterService {
             return Self.awsAuthorizer(identity, index: index).decide(
                 action, on: resource, resourcePolicy: Self.resourcePolicy(action: action, resource: resource, index: index),
                 resourceAccount: Self.account(of: resource) ?? identity.account)
+        case .gcp:
+            return GCPPermissionEvaluator(estate: estate).decide(principal: identityId, permission: action, resource: resource)
+        case .azure:
+            return AzurePermissionEvaluator(estate: estate).decide(principal: identityId, permission: action, resource: resource)
         default:
-            _ = estate
-            throw ServiceError(.invalidInput, "`roster can` decides AWS identities; \(identity.provider.rawValue) is not supported yet")
+            throw ServiceError(.invalidInput, "`roster can` decides AWS, GCP and Azure identities; \(identity.provider.rawValue) is not supported yet")
         }
     }
 
-    /// Every identity of the view's AWS estates allowed (or possibly allowed) to make a request.
+    /// Every identity of the view's AWS, GCP and Azure estates allowed (or possibly allowed) to make a request.
+    /// The action's form says which provider it is for: `iam:CreateAccessKey` (AWS), `iam.serviceAccounts.actAs`
+    /// (GCP), `Microsoft.Authorization/roleAssignments/write` (Azure).
     public func whoCan(action: String, resource: String, in view: View) async throws -> [(identity: Identity, decision: PermissionDecision)] {
         var out: [(Identity, PermissionDecision)] = []
-        for snapshot in view.snapshots where snapshot.scope.hasPrefix("aws:") {
+        let provider = Self.provider(ofAction: action)
+        for snapshot in view.snapshots where snapshot.scope.hasPrefix(provider.rawValue + ":") {
             let estate = try await store.estate(snapshot: snapshot.id)
+            if provider != .aws {
+                let byId = Dictionary(estate.identities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                let decide: (String) -> PermissionDecision
+                let ids: [String]
+                if provider == .gcp {
+                    let evaluator = GCPPermissionEvaluator(estate: estate)
+                    ids = evaluator.principals(allowed: action, resource: resource)
+                    decide = { evaluator.decide(principal: $0, permission: action, resource: resource) }
+                } else {
+                    let evaluator = AzurePermissionEvaluator(estate: estate)
+                    ids = evaluator.principals(allowed: action, resource: resource)
+                    decide = { evaluator.decide(principal: $0, permission: action, resource: resource) }
+                }
+                for id in ids { if let identity = byId[id] { out.append((identity, decide(id))) } }
+                continue
+            }
             let index = EstateIndex([estate])
             let resourcePolicy = Self.resourcePolicy(action: action, resource: resource, index: index)
             let account = Self.account(of: resource)
@@ -179,6 +201,13 @@ extension RosterService {
             }
         }
         return out.sorted { ($0.1.outcome == .allowed ? 0 : 1, $0.0.id) < ($1.1.outcome == .allowed ? 0 : 1, $1.0.id) }
+    }
+
+    /// The provider an action's spelling belongs to.
+    static func provider(ofAction action: String) -> Provider {
+        if action.contains("/") { return .azure }
+        if !action.contains(":") && action.contains(".") { return .gcp }
+        return .aws
     }
 
     static func awsAuthorizer(_ identity: Identity, index: EstateIndex) -> AWSAuthorizer {
@@ -199,7 +228,13 @@ extension RosterService {
     }
 
     func estate(holding identityId: String, in view: View) async throws -> (Estate, EstateIndex, Identity) {
-        for snapshot in view.snapshots {
+        // The snapshot of the identity's own scope first; the others only if the scope does not say.
+        var order = view.snapshots
+        if let known = try await store.profiles(ProfileQuery(analyses: view.analyses, identityIds: [identityId])).first?.identity,
+           let account = known.account, let own = order.firstIndex(where: { $0.scope == "\(known.provider.rawValue):\(account)" }) {
+            order.insert(order.remove(at: own), at: 0)
+        }
+        for snapshot in order {
             let estate = try await store.estate(snapshot: snapshot.id)
             if let identity = estate.identities.first(where: { $0.id == identityId }) { return (estate, EstateIndex([estate]), identity) }
         }

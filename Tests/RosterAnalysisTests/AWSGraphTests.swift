@@ -245,4 +245,34 @@ struct AWSGraphTests {
         #expect(findings.first?.ruleId == GraphFindings.toxicCombination.id)
         #expect(findings.first?.evidence.contains { $0.contains("aws.role.trust-unknown-account") } == true)
     }
+
+    @Test func everyServiceControlPolicyLevelMustAllow() {
+        // "Service control policies (SCPs)": an SCP grants nothing; at every level of the organization some SCP must
+        // allow the action, and a Deny in any of them wins.
+        let admin = Self.document(Self.allow(["*"]))
+        let fullAccess = Self.document(Self.allow(["*"]))
+        let noIAM = Self.document(PolicyStatement(effect: .deny, actions: .only(["iam:*"]), resources: .only(["*"])))
+        let onlyS3 = Self.document(Self.allow(["s3:*"]))
+        let user = Self.user("ops")
+        let denied = AWSAuthorizer(principal: user, policies: [admin], boundary: nil, controlPolicies: [[fullAccess], [fullAccess, noIAM]])
+        let iam = denied.decide("iam:CreateUser", on: "*")
+        #expect(iam.outcome == .denied && iam.explicit)
+        #expect(denied.decide("s3:GetObject", on: "arn:aws:s3:::b/k").isAllowed)
+        let narrowed = AWSAuthorizer(principal: user, policies: [admin], boundary: nil, controlPolicies: [[fullAccess], [onlyS3]])
+        let ec2 = narrowed.decide("ec2:RunInstances", on: "*")
+        #expect(ec2.outcome == .denied && !ec2.explicit && ec2.reasons.contains { $0.contains("level 2") })
+    }
+
+    @Test func exposedKeyThatReadsSecretsIsToxicWithoutAdmin() {
+        var builder = Builder()
+        let user = builder.user("svc-reader")
+        builder.estate.credentials.append(Credential(
+            id: "AKIAEXAMPLEOLDKEY0001", identityId: user, kind: .accessKey, status: .active, createdAt: daysBefore(900), lastUsedAt: daysBefore(1)))
+        builder.attach(policy("read-secrets", Stmt.allow("secretsmanager:GetSecretValue")), to: user)
+        let analysis = builder.analyse()
+        let toxic = analysis.findings.first { $0.ruleId == GraphFindings.toxicCombination.id && $0.identityId == user }
+        #expect(toxic != nil)
+        #expect(toxic?.evidence.contains { $0.contains("aws.sensitive-access") && $0.contains("secretsmanager:GetSecretValue") } == true)
+        #expect(!analysis.findings.contains { $0.ruleId == GraphFindings.pathToAdmin.id })
+    }
 }

@@ -78,6 +78,9 @@ public struct AccessGraph: Sendable {
     /// Every admin node (`admin:<scope>`) in the graph.
     public var adminNodes: [Int] { ids.indices.filter { GraphFragment.isAdminNode(ids[$0]) } }
 
+    /// Every sensitive-resource node in the graph.
+    public var sensitiveNodes: [Int] { ids.indices.filter { GraphFragment.isSensitiveNode(ids[$0]) } }
+
     func weight(_ edge: Int) -> Int { edges[edge].kind == .holds ? 0 : 1 }
 
     /// For every node, the edge that starts a shortest path to one of `targets` (-1 when none does,

@@ -108,6 +108,9 @@ public struct GraphFragment: Sendable {
 
     public static func isAdminNode(_ id: String) -> Bool { id.hasPrefix("admin:") }
 
+    /// Whether a node stands for a provider's sensitive resources (`aws:111122223333:sensitive:secrets`).
+    public static func isSensitiveNode(_ id: String) -> Bool { id.contains(":sensitive:") }
+
     public mutating func merge(_ other: GraphFragment) {
         edges += other.edges
         nodes.merge(other.nodes) { a, _ in a }

@@ -19,9 +19,9 @@ public enum GraphFindings {
         remediation: "Remove the permission behind the first step (or the weakest one), or scope it to resources that lead nowhere; a Deny or a permissions boundary that blocks it also breaks the path.")
 
     public static let toxicCombination = Rule(
-        id: "graph.toxic-combination", title: "Exposed identity with a path to administrator", severity: .critical,
+        id: "graph.toxic-combination", title: "Exposed identity with a path to administrator or sensitive resources", severity: .critical,
         owasp: .nhi5OverprivilegedNHI,
-        summary: "An identity that is exposed (trusted by any principal or an unknown account, an unscoped OIDC trust, long-lived or unused keys, a console password, a leaked or shared credential) and is an administrator or can become one.",
+        summary: "An identity that is exposed (trusted by any principal or an unknown account, an unscoped OIDC trust, long-lived or unused keys, a console password, a leaked or shared credential) and is an administrator, can become one, or reaches secrets, keys, data stores, IAM or CI/CD.",
         remediation: "Fix the exposure first (scope the trust, rotate or delete the keys), then break the path to administrator.")
 
     public static let all = [toxicCombination, pathToAdmin]

@@ -56,7 +56,9 @@ public enum Analyzer {
         for estate in estates { fragment.merge(GraphBuilder.fragment(for: estate, index: index)) }
         let graph = AccessGraph(edges: fragment.edges + estates.flatMap(\.edges))
         let towards = graph.towards(graph.adminNodes)
-        let towardsSensitive = graph.towards(graph.sensitiveNodes)
+        // Reading data stores is common and shows in blast radius; what makes an exposed identity toxic
+        // without admin is reaching secrets, keys, IAM or CI/CD.
+        let towardsSensitive = graph.towards(graph.sensitiveNodes(kinds: GraphFindings.toxicSensitiveKinds))
         let names: (String) -> String = { id in
             index.identitiesById[id]?.name ?? fragment.nodes[id] ?? index.resourcesById[id]?.name ?? id
         }

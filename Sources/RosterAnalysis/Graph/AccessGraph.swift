@@ -78,8 +78,14 @@ public struct AccessGraph: Sendable {
     /// Every admin node (`admin:<scope>`) in the graph.
     public var adminNodes: [Int] { ids.indices.filter { GraphFragment.isAdminNode(ids[$0]) } }
 
-    /// Every sensitive-resource node in the graph.
-    public var sensitiveNodes: [Int] { ids.indices.filter { GraphFragment.isSensitiveNode(ids[$0]) } }
+    /// Every sensitive-resource node in the graph, or those of the given kinds (`secrets`, `kms`…).
+    public func sensitiveNodes(kinds: Set<String>? = nil) -> [Int] {
+        ids.indices.filter { i in
+            guard GraphFragment.isSensitiveNode(ids[i]) else { return false }
+            guard let kinds else { return true }
+            return ids[i].split(separator: ":").last.map { kinds.contains(String($0)) } ?? false
+        }
+    }
 
     func weight(_ edge: Int) -> Int { edges[edge].kind == .holds ? 0 : 1 }
 

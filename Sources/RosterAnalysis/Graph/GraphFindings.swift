@@ -21,10 +21,13 @@ public enum GraphFindings {
     public static let toxicCombination = Rule(
         id: "graph.toxic-combination", title: "Exposed identity with a path to administrator or sensitive resources", severity: .critical,
         owasp: .nhi5OverprivilegedNHI,
-        summary: "An identity that is exposed (trusted by any principal or an unknown account, an unscoped OIDC trust, long-lived or unused keys, a console password, a leaked or shared credential) and is an administrator, can become one, or reaches secrets, keys, data stores, IAM or CI/CD.",
+        summary: "An identity that is exposed (trusted by any principal or an unknown account, an unscoped OIDC trust, long-lived or unused keys, a console password, a leaked or shared credential) and is an administrator, can become one, or reaches secrets, KMS keys, IAM or CI/CD.",
         remediation: "Fix the exposure first (scope the trust, rotate or delete the keys), then break the path to administrator.")
 
     public static let all = [toxicCombination, pathToAdmin]
+
+    /// Sensitive-resource kinds that make an exposed identity toxic even without a path to admin.
+    public static let toxicSensitiveKinds: Set<String> = ["secrets", "kms", "iam", "cicd"]
 
     /// Findings of other rules that make an identity exposed.
     public static let exposureRules: Set<String> = [

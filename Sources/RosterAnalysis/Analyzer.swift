@@ -42,7 +42,10 @@ public struct Analysis: Sendable {
 /// for finding in analysis.findings { print(finding.ruleId, finding.identityName) }
 /// ```
 public enum Analyzer {
-    public static func run(_ estates: [Estate], policy: DetectionPolicy = .default, detectors: [Detector] = Detectors.all) -> Analysis {
+    /// - Parameter phase: told the name of each phase as it starts (`ROSTER_TIMINGS` times them).
+    public static func run(
+        _ estates: [Estate], policy: DetectionPolicy = .default, detectors: [Detector] = Detectors.all, phase: ((String) -> Void)? = nil
+    ) -> Analysis {
         let index = EstateIndex(estates)
         var known = policy.knownAccounts
         for account in index.accounts where known[account] == nil { known[account] = "in the store" }
@@ -52,6 +55,7 @@ public enum Analyzer {
         let privileges = PrivilegeAnalysis.assessAll(index)
         // The access graph: every provider's edge rules, then one search from the admin nodes gives
         // every identity's shortest path to admin.
+        phase?("building the access graph")
         var fragment = GraphFragment()
         for estate in estates { fragment.merge(GraphBuilder.fragment(for: estate, index: index)) }
         let graph = AccessGraph(edges: fragment.edges + estates.flatMap(\.edges))
@@ -63,6 +67,7 @@ public enum Analyzer {
             index.identitiesById[id]?.name ?? fragment.nodes[id] ?? index.resourcesById[id]?.name ?? id
         }
         var edges: [Edge] = fragment.edges
+        phase?("running the detectors")
         for identity in index.identities {
             let trustPolicy = index.trustPolicy(of: identity)
             if let trustPolicy { edges += TrustEdgeRule.edges(role: identity, trust: trustPolicy) }

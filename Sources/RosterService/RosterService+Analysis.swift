@@ -54,7 +54,7 @@ extension RosterService {
                 estate = Self.applying(lastUsed ?? [:], to: estate)
             }
             progress?("analysing \(snapshot.scope)", 0, 0)
-            let analysis = Analyzer.run([estate], policy: policy)
+            let analysis = Analyzer.run([estate], policy: policy) { progress?($0, 0, 0) }
             progress?("preparing the analysis for storage", 0, 0)
             let record = try Self.record(of: analysis, snapshot: snapshot.id, settingsDigest: digest)
             progress?("storing the analysis", 0, 0)

@@ -63,7 +63,7 @@ verdict() {
   awk -v p="$1" -v t="$2" -v l="$3" -v m="${4:-0}" -v lm="${5:-0}" 'BEGIN {
     if (p == "") { print "-"; exit }
     mem = lm == 0 || m < lm
-    printf "< %s s%s: paths %s, import+paths %s", l, lm ? sprintf(" & < %d MB", lm) : "", p < l && mem ? "met" : "MISSED", t < l && mem ? "met" : "MISSED" }'
+    printf "< %s s%s: graph %s, import+paths %s", l, lm ? sprintf(" & < %d MB", lm) : "", p < l && mem ? "met" : "MISSED", t < l && mem ? "met" : "MISSED" }'
 }
 
 summary=()
@@ -105,8 +105,11 @@ for size in "${sizes[@]}"; do
   fi
   echo "AWS: $principals principals, $policies policies ($(du -m "$file" | cut -f1) MB)"
   db=$dir/roster.db; rm -f "$db" "$db-wal" "$db-shm"
-  timed "roster import aws ($principals)" /dev/null "$roster" import aws "$file" --db "$db" --as-of 2025-11-20
+  timed "roster import aws ($principals)" /dev/null env ROSTER_TIMINGS=1 "$roster" import aws "$file" --db "$db" --as-of 2025-11-20
   iw=$WALL ip=$PEAK pw="" pp="" rscore="" mw="" mscore=""
+  # The access graph alone (edge rules and the search for paths), from the import's phase timings.
+  gw=$(sed -n 's/^timing: building \([0-9.]*\)s$/\1/p' "$work/out/$(slug "roster import aws ($principals)").err" | head -1)
+  echo "  of which the access graph: ${gw:-?} s"
   if [ "$OK" = 1 ] && [ "$has_paths" = 1 ]; then
     timed "roster paths ($principals)" "$dir/paths.json" "$roster" paths --format json --db "$db"
     [ "$OK" = 1 ] && pw=$WALL pp=$PEAK
@@ -126,8 +129,8 @@ for size in "${sizes[@]}"; do
   total=$(awk -v a="${iw:-0}" -v b="${pw:-0}" 'BEGIN { print a + b }')
   peak=$(( ${ip:-0} > ${pp:-0} ? ${ip:-0} : ${pp:-0} ))
   case $principals:$policies in
-    1200:*) target=$(verdict "$pw" "$total" 1) ;;
-    10000:50000) target=$(verdict "$pw" "$total" 10 "$peak" 1024) ;;
+    1200:*) target=$(verdict "$gw" "$total" 1) ;;
+    10000:50000) target=$(verdict "$gw" "$total" 10 "$peak" 1024) ;;
     *) target="" ;;
   esac
   summary+=("$(printf '%-22s %7s %7s %7s %8s %8s %6s %12s %10s %13s %11s  %s' "aws $principals/$policies" "$(f2 "$iw")" "$(f2 "$pw")" \

@@ -122,6 +122,17 @@ public struct EstateIndex: Sendable {
         (grantsBySubject[identity.id] ?? []).map { GrantedPolicy(grant: $0, policy: policiesById[$0.policyId]) }
     }
 
+    /// The service control policies that bound an AWS identity, by level of its organization (root first):
+    /// an allow is needed at every level. Empty outside an organization, for the management account (which
+    /// SCPs do not bound) and for service-linked roles (which they do not affect).
+    public func controlPolicies(of identity: Identity) -> [[Policy]] {
+        guard identity.provider == .aws, identity.managedBy == nil, let account = identity.account else { return [] }
+        let grants = (grantsBySubject["aws:\(account)"] ?? []).filter { $0.via == .serviceControl }
+        guard !grants.isEmpty else { return [] }
+        let levels = Dictionary(grouping: grants) { grant in Int(grant.scope?.id.split(separator: " ").first ?? "") ?? 0 }
+        return levels.keys.sorted().map { depth in levels[depth]!.compactMap { policiesById[$0.policyId] } }
+    }
+
     /// Who may assume the identity: its trust policy, for roles.
     public func trustPolicy(of identity: Identity) -> Policy? {
         grantsBySubject[identity.id]?.first { $0.via == .trust }.flatMap { policiesById[$0.policyId] }

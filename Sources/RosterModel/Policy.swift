@@ -46,6 +46,8 @@ public struct PolicyKind: OpenKind {
     public static let inline: PolicyKind = "inline"
     /// Who may assume a role: an AWS trust (assume-role) policy, a resource policy on the role.
     public static let trust: PolicyKind = "trust"
+    /// An AWS Organizations service control policy: it grants nothing, it bounds what accounts below it may allow.
+    public static let serviceControl: PolicyKind = "service-control"
 }
 
 /// A policy's content, tagged with the grammar it is written in.
@@ -167,6 +169,9 @@ public struct GrantVia: OpenKind {
     public static let trust: GrantVia = "trust"
     /// A binding (Kubernetes RoleBinding, GCP or Azure role assignment).
     public static let binding: GrantVia = "binding"
+    /// A service control policy that applies to an AWS account (subject `aws:<account>`), attached at one level
+    /// of its organization (scope ``GrantScope/Kind/organizationLevel``).
+    public static let serviceControl: GrantVia = "service-control"
 }
 
 /// The scope a grant applies at: a resource, a namespace, a subscription or resource group, a project.
@@ -182,6 +187,8 @@ public struct GrantScope: Codable, Hashable, Sendable, CustomStringConvertible {
         public static let project: Kind = "project"
         public static let subscription: Kind = "subscription"
         public static let resourceGroup: Kind = "resource-group"
+        /// A level of an AWS organization, as `<depth> <target id>`: `0 r-abcd` (the root), `1 ou-abcd-1234`, … the account last.
+        public static let organizationLevel: Kind = "organization-level"
     }
 
     public var kind: Kind

@@ -212,7 +212,9 @@ extension RosterService {
 
     static func awsAuthorizer(_ identity: Identity, index: EstateIndex) -> AWSAuthorizer {
         let granted = index.permissionPolicySet(of: identity)
-        return AWSAuthorizer(principal: identity, policies: granted.granted.map(\.policy), boundary: index.boundary(of: identity), unknownPolicies: granted.missing)
+        return AWSAuthorizer(
+            principal: identity, policies: granted.granted.map(\.policy), boundary: index.boundary(of: identity),
+            controlPolicies: index.controlPolicies(of: identity), unknownPolicies: granted.missing)
     }
 
     /// The resource policy that applies: a role's trust policy for assuming it.

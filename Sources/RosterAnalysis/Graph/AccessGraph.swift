@@ -193,16 +193,23 @@ public struct AccessGraph: Sendable {
     public static func steps(_ path: [Edge]) -> [Edge] {
         var out: [Edge] = []
         var holder: String?
+        var held: [StatementRef] = []
         for edge in path {
             if edge.kind == .holds {
                 holder = holder ?? edge.from
+                held += edge.statements
                 continue
             }
             var step = edge
             if let holder {
                 step.from = holder
+                // A hub's own statements (the binding that put the principal in it) come first.
+                let all = held + edge.statements
+                step.statement = all.first
+                step.otherStatements = all.count > 1 ? Array(all.dropFirst()) : nil
             }
             holder = nil
+            held = []
             out.append(step)
         }
         return out

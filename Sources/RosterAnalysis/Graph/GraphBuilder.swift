@@ -7,6 +7,7 @@ public enum GraphBuilder {
         case "aws": AWSGraph.fragment(for: estate, index: index)
         case "gcp": GCPGraph.fragment(for: estate)
         case "azure": AzureGraph.fragment(for: estate)
+        case "kubernetes": KubernetesGraph.fragment(for: estate)
         default: GraphFragment()
         }
     }
@@ -21,7 +22,7 @@ public enum GraphBuilder {
     /// Every edge rule, for listings.
     public static var rules: [EdgeRuleInfo] {
         var seen: Set<String> = []
-        let all = AWSGraph.rules.map(\.info) + GCPGraph.rules.map(\.info) + AzureGraph.rules.map(\.info)
+        let all = AWSGraph.rules.map(\.info) + KubernetesGraph.rules.map(\.info) + GCPGraph.rules.map(\.info) + AzureGraph.rules.map(\.info)
         return all.filter { seen.insert($0.id).inserted }
     }
 }

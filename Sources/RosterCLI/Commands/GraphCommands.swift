@@ -23,7 +23,7 @@ struct PathsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only this identity (name, ARN or id).", valueName: "identity"))
     var from: String?
 
-    @Option(help: ArgumentHelp("Target: admin (the default) or a node id (an identity, a sensitive-resource node).", valueName: "target"))
+    @Option(help: ArgumentHelp("Target: admin (the default), an identity, or a node such as aws:111122223333:sensitive:secrets.", valueName: "target"))
     var to: String = "admin"
 
     @Option(help: ArgumentHelp("Only principals of this provider (aws, kubernetes, gcp, azure).", valueName: "provider"))
@@ -39,7 +39,8 @@ struct PathsCommand: AsyncParsableCommand {
             let stored = try await service.accessGraph(in: view)
             let from = try await self.from.asyncMap { try await service.resolveIdentity($0, in: view) }
             var target = to
-            if to != "admin" { target = try await service.resolveIdentity(to, in: view) }
+            // A node of the graph as it is (aws:111122223333:sensitive:secrets, admin:aws:111122223333), else an identity.
+            if to != "admin", stored.graph.node(to) == nil { target = try await service.resolveIdentity(to, in: view) }
             let paths = try service.paths(in: stored, from: from, target: target, provider: provider.map { Provider(rawValue: $0) })
             try GraphOutput.printPaths(paths, stored: stored, format: global.format, all: all || from != nil)
         }

@@ -117,8 +117,25 @@ struct AWSSources {
     var aliases: [String: String] = [:]
     /// Accounts a live collection looked at, so an account with no identities still gets a snapshot.
     var collectedAccounts: Set<String> = []
+    /// Service control policies that apply to each account, by level of its organization (root first, the account last).
+    var controlPolicies: [String: [ControlPolicyLevel]] = [:]
     /// When the newest input file was written, for file imports.
     var newestFileDate: Date?
+}
+
+/// The service control policies attached at one level of an organization: the root, an OU, or the account.
+struct ControlPolicyLevel {
+    struct Attached {
+        var id: String
+        var arn: String
+        var name: String
+        /// The policy document, as Organizations returns it: JSON in a string.
+        var content: String
+    }
+
+    var targetId: String
+    var targetType: String
+    var policies: [Attached]
 }
 
 /// Fingerprints and previews of credential identifiers; never of anything longer-lived.

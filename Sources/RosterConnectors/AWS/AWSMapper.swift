@@ -43,6 +43,7 @@ struct AWSMapper {
         for (path, details) in sources.details { try add(details, path: path) }
         for (path, report) in sources.reports { add(report, path: path) }
         for account in sources.collectedAccounts where accounts[account] == nil { accounts[account] = AccountDraft() }
+        try addControlPolicies()
         addAccessKeyLists()
         let lastUsed = lastUsedByKey()
         let generated = sources.reports.compactMap { $0.1.generatedAt }.max()
@@ -60,6 +61,34 @@ struct AWSMapper {
             estates.append(finish(account: account, draft: draft, lastUsed: lastUsed, observedAt: observedAt))
         }
         return estates
+    }
+
+    // MARK: Service control policies
+
+    /// Each SCP as a policy, and a grant per level of the account's organization it is attached at, on the
+    /// subject `aws:<account>`: the access graph requires an allow at every level and honours every deny.
+    private mutating func addControlPolicies() throws {
+        for (account, levels) in sources.controlPolicies.sorted(by: { $0.key < $1.key }) {
+            for (depth, level) in levels.enumerated() {
+                for attached in level.policies {
+                    let place = "organizations DescribePolicy \(attached.id)"
+                    guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(attached.content.utf8)) else {
+                        throw ConnectorError(.wrongShape, "expected a policy document (JSON) in Content", file: place, location: "$.Policy.Content")
+                    }
+                    let document: PolicyDocument
+                    do {
+                        document = try AWSPolicyDocument.parse(value)
+                    } catch {
+                        throw ConnectorError(.wrongShape, "expected \(error.expected)", file: place, location: "$.Policy.Content" + error.path)
+                    }
+                    accounts[account, default: AccountDraft()].policies[attached.arn] = Policy(
+                        id: attached.arn, name: "SCP \(attached.name)", provider: .aws, kind: .serviceControl, document: document)
+                    accounts[account]!.grants.append(Grant(
+                        subjectId: "aws:\(account)", policyId: attached.arn, via: .serviceControl,
+                        scope: GrantScope(.organizationLevel, "\(depth) \(level.targetId)")))
+                }
+            }
+        }
     }
 
     // MARK: Observation time

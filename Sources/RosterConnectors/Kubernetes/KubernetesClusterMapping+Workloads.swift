@@ -28,6 +28,12 @@ extension ClusterMapping {
             if !images.isEmpty { attributes["images"] = images.joined(separator: ", ") }
             if let pods = podsOf[key] { attributes["pods"] = String(pods) }
             if let replicas = object.replicas { attributes["replicas"] = String(replicas) }
+            // What gives the pods their node: each set only when the pod spec asks for it.
+            if spec.isPrivileged { attributes["privileged"] = "true" }
+            if spec.volumes?.contains(where: { $0.hostPath != nil }) == true { attributes["hostPath"] = "true" }
+            if spec.hostPID == true { attributes["hostPID"] = "true" }
+            if spec.hostNetwork == true { attributes["hostNetwork"] = "true" }
+            if spec.hostIPC == true { attributes["hostIPC"] = "true" }
             estate.resources.append(Resource(
                 id: id, provider: .kubernetes, type: "kubernetes.\(object.kind.lowercased())", name: "\(namespace)/\(object.name)", account: name,
                 attributes: attributes))
@@ -109,6 +115,11 @@ extension ClusterMapping {
                 attributes["environment"] = environment
             }
             if let owner = Self.values(object.metadata, keys: Self.ownerKeys).compactMap({ $0 }).first { attributes["owner"] = owner }
+            // Pod Security Admission's level, as labelled; without the label the admission configuration's
+            // default applies (privileged, unless the cluster changed it).
+            if let enforce = object.metadata?.labels["pod-security.kubernetes.io/enforce"] {
+                attributes["podSecurityEnforce"] = enforce
+            }
             estate.resources.append(Resource(
                 id: "\(prefix)/Namespace/\(namespace)", provider: .kubernetes, type: "kubernetes.namespace", name: namespace, account: name,
                 attributes: attributes))

@@ -89,10 +89,32 @@ struct KubernetesObject {
         var serviceAccount: String?
         var automountServiceAccountToken: Bool?
         var containers: [Container]?
+        var initContainers: [Container]?
+        // What Pod Security's baseline level forbids: the host's namespaces, its filesystem, privileged containers.
+        var hostPID: Bool?
+        var hostNetwork: Bool?
+        var hostIPC: Bool?
+        var volumes: [Volume]?
 
         struct Container: Decodable, Hashable {
             var name: String?
             var image: String?
+            var securityContext: SecurityContext?
+        }
+
+        struct SecurityContext: Decodable, Hashable {
+            var privileged: Bool?
+        }
+
+        /// Only whether a volume is a `hostPath` (and which path) is read.
+        struct Volume: Decodable, Hashable {
+            struct HostPath: Decodable, Hashable { var path: String? }
+            var hostPath: HostPath?
+        }
+
+        /// Whether any container (init containers included) runs privileged.
+        var isPrivileged: Bool {
+            ((containers ?? []) + (initContainers ?? [])).contains { $0.securityContext?.privileged == true }
         }
 
         /// The account the pods run as: `serviceAccountName`, else the deprecated `serviceAccount`, else `default`.

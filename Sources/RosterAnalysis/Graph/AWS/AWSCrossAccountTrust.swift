@@ -37,7 +37,8 @@ public enum AWSCrossAccountTrust {
             let candidates = (rolesAdmitting[account] ?? []) + (rolesAdmitting["*"] ?? []).filter { $0.role.account != account }
             guard !candidates.isEmpty else { continue }
             let granted = index.permissionPolicySet(of: principal).granted.map(\.policy)
-            let authorizer = AWSAuthorizer(principal: principal, policies: granted, boundary: index.boundary(of: principal))
+            let authorizer = AWSAuthorizer(
+                principal: principal, policies: granted, boundary: index.boundary(of: principal), controlPolicies: index.controlPolicies(of: principal))
             guard authorizer.mayAllow("sts:AssumeRole") else { continue }
             for (role, trust) in candidates {
                 let decision = authorizer.decide("sts:AssumeRole", on: role.id, resourcePolicy: trust, resourceAccount: role.account)

@@ -100,9 +100,11 @@ public struct AWSGraphContext: Sendable {
             let boundary = index.boundary(of: principal)
             // The graph follows what the export holds: a policy it lacks would make every request undecided, and
             // the identity's privilege is already reported unknown. `roster can` does report such requests undecided.
-            let authorizer = AWSAuthorizer(principal: principal, policies: granted, boundary: boundary, context: AWSAuthorizer.context(for: principal))
+            let controls = index.controlPolicies(of: principal)
+            let authorizer = AWSAuthorizer(
+                principal: principal, policies: granted, boundary: boundary, controlPolicies: controls, context: AWSAuthorizer.context(for: principal))
             authorizers.append(authorizer)
-            let key = Self.signature(principal: principal, granted: granted, boundary: boundary)
+            let key = Self.signature(principal: principal, granted: granted, boundary: boundary) + (controls.isEmpty ? "" : "\nscp")
             if let existing = setIndex[key] {
                 setOf.append(existing)
                 holders[existing].append(i)

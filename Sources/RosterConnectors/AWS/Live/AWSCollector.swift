@@ -88,6 +88,10 @@ public struct AWSCollector: Collector {
         let iamEndpoint = AWSEndpoint(
             url: iam.endpointURL ?? URL(string: "https://iam.amazonaws.com/")!, signingRegion: iam.endpointURL == nil ? "us-east-1" : iam.region,
             service: "iam", apiVersion: "2010-05-08")
+        // Organizations is global, served from us-east-1; a custom endpoint (moto) answers it like the others.
+        let organizationsEndpoint = AWSEndpoint(
+            url: iam.endpointURL ?? URL(string: "https://organizations.us-east-1.amazonaws.com/")!, signingRegion: iam.endpointURL == nil ? "us-east-1" : iam.region,
+            service: "organizations", apiVersion: "2016-11-28")
         func stsClient(_ credentials: AWSCredentials) -> AWSQueryClient {
             AWSQueryClient(http: http, endpoint: stsEndpoint, credentials: credentials, retry: options.retry, budget: budget)
         }
@@ -123,6 +127,9 @@ public struct AWSCollector: Collector {
             }
             let client = AWSQueryClient(http: http, endpoint: iamEndpoint, credentials: credentials, retry: options.retry, budget: budget)
             try await collectAccount(account, client: client, into: &sources, warnings: &warnings, progress: progress)
+            let organizations = AWSQueryClient(http: http, endpoint: organizationsEndpoint, credentials: credentials, retry: options.retry, budget: budget)
+            progress?("account \(account): service control policies", 0, 0)
+            try await collectControlPolicies(account, client: organizations, into: &sources, warnings: &warnings)
         }
         var mapper = AWSMapper(sources: sources, asOf: Date())
         let estates = try mapper.map()
@@ -177,6 +184,63 @@ public struct AWSCollector: Collector {
         // 4. The account alias, for people reading the output.
         if let alias = try? await client.call("ListAccountAliases").members("AccountAliases").first?.text {
             sources.aliases[account] = alias
+        }
+    }
+
+    static let organizationsTarget = "AWSOrganizationsV20161128"
+
+    /// The service control policies that bound an account: those attached to the account, to each OU above
+    /// it and to the root. The management account is not bound by SCPs, an account outside an organization
+    /// has none, and a principal that may not read Organizations gets a warning (its SCPs are unknown).
+    private func collectControlPolicies(_ account: String, client: AWSQueryClient, into sources: inout AWSSources, warnings: inout [String]) async throws {
+        func call(_ operation: String, _ payload: [String: String] = [:]) async throws -> [String: Any] {
+            try await client.callJSON(operation, target: Self.organizationsTarget, payload)
+        }
+        let organization: [String: Any]
+        do {
+            organization = try await call("DescribeOrganization")
+        } catch let error as ConnectorError where error.location == "AWSOrganizationsNotInUseException" {
+            return
+        } catch let error as ConnectorError where error.code == .accessDenied {
+            warnings.append("account \(account): Organizations is not readable (\(error.message)); service control policies are unknown, and paths are judged without them")
+            return
+        }
+        let management = (organization["Organization"] as? [String: Any])?["MasterAccountId"] as? String
+        if management == account { return }
+        do {
+            // The account, then its parents up to the root; stored root first.
+            var chain: [(id: String, type: String)] = [(account, "ACCOUNT")]
+            var child = account
+            for _ in 0..<10 {
+                let parents = try await call("ListParents", ["ChildId": child])["Parents"] as? [[String: Any]] ?? []
+                guard let parent = parents.first, let id = parent["Id"] as? String else { break }
+                let type = parent["Type"] as? String ?? "?"
+                chain.append((id, type))
+                if type == "ROOT" { break }
+                child = id
+            }
+            var levels: [ControlPolicyLevel] = []
+            for target in chain.reversed() {
+                var attached: [ControlPolicyLevel.Attached] = []
+                var token: String?
+                repeat {
+                    var payload = ["TargetId": target.id, "Filter": "SERVICE_CONTROL_POLICY"]
+                    if let token { payload["NextToken"] = token }
+                    let page = try await call("ListPoliciesForTarget", payload)
+                    for summary in page["Policies"] as? [[String: Any]] ?? [] {
+                        guard let id = summary["Id"] as? String else { continue }
+                        let policy = try await call("DescribePolicy", ["PolicyId": id])["Policy"] as? [String: Any]
+                        let content = policy?["Content"] as? String ?? ""
+                        attached.append(ControlPolicyLevel.Attached(
+                            id: id, arn: summary["Arn"] as? String ?? id, name: summary["Name"] as? String ?? id, content: content))
+                    }
+                    token = page["NextToken"] as? String
+                } while token != nil
+                levels.append(ControlPolicyLevel(targetId: target.id, targetType: target.type, policies: attached))
+            }
+            sources.controlPolicies[account] = levels
+        } catch let error as ConnectorError where error.code == .accessDenied {
+            warnings.append("account \(account): service control policies are not readable (\(error.message)); paths are judged without them")
         }
     }
 

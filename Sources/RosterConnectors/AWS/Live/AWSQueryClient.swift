@@ -109,6 +109,43 @@ final class AWSQueryClient: Sendable {
         }
     }
 
+    /// Calls an operation of an AWS JSON-protocol API (Organizations): `X-Amz-Target: <prefix>.<operation>`,
+    /// a JSON body, a JSON answer; errors carry `__type` and `message`. Retries as ``call(_:_:)`` does.
+    func callJSON(_ operation: String, target prefix: String, _ payload: [String: String] = [:]) async throws -> [String: Any] {
+        let body = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+        let headers = [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(prefix).\(operation)")]
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome: Outcome
+            do {
+                outcome = try await send(body: body, headers: headers, json: true)
+            } catch let error as ConnectorError {
+                throw error
+            } catch {
+                outcome = .transient("\(error)")
+            }
+            switch outcome {
+            case .success(let data):
+                guard let object = (try? JSONSerialization.jsonObject(with: data.isEmpty ? Data("{}".utf8) : data)) as? [String: Any] else {
+                    throw failure(.service, operation, "answered with something that is not a JSON object")
+                }
+                return object
+            case .failed(let status, let code, let message, let requestId):
+                if Self.throttlingCodes.contains(code) || status == 429 || (500...599).contains(status) {
+                    try await backoff(operation, attempt: attempt, reason: "\(code): \(message)")
+                    continue
+                }
+                let detail = "\(code): \(message) (HTTP \(status)\(requestId.map { ", request id \($0)" } ?? ""))"
+                if Self.authenticationCodes.contains(code) { throw failure(.authentication, operation, "AWS rejected the credentials: \(detail)") }
+                if code == "AccessDenied" || code == "AccessDeniedException" || status == 403 { throw failure(.accessDenied, operation, "not allowed: \(detail)") }
+                throw ConnectorError(.service, "\(endpoint.service) \(operation) failed: \(detail)", file: endpoint.url.absoluteString, location: code)
+            case .transient(let reason):
+                try await backoff(operation, attempt: attempt, reason: reason)
+            }
+        }
+    }
+
     /// Every page of a paginated IAM call (`MaxItems`/`Marker` while `IsTruncated` is true).
     func pages(_ action: String, _ parameters: [(String, String)] = []) async throws -> [XMLElement] {
         var pages: [XMLElement] = []
@@ -130,14 +167,14 @@ final class AWSQueryClient: Sendable {
         case transient(String)
     }
 
-    private func send(body: Data) async throws -> Outcome {
+    private func send(
+        body: Data, headers extra: [(String, String)] = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], json: Bool = false
+    ) async throws -> Outcome {
         var request = HTTPClientRequest(url: endpoint.url.absoluteString)
         request.method = .POST
         let host = endpoint.url.port.map { "\(endpoint.url.host ?? ""):\($0)" } ?? (endpoint.url.host ?? "")
         let signer = SigV4Signer(credentials: credentials, region: endpoint.signingRegion, service: endpoint.service)
-        let headers = signer.signedHeaders(
-            method: "POST", url: endpoint.url,
-            headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Host", host)], body: body, date: Date())
+        let headers = signer.signedHeaders(method: "POST", url: endpoint.url, headers: extra + [("Host", host)], body: body, date: Date())
         for (name, value) in headers where name != "Host" { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
@@ -157,6 +194,13 @@ final class AWSQueryClient: Sendable {
         let data = Data(bytes.readableBytesView)
         let status = Int(response.status.code)
         if (200..<300).contains(status) { return .success(data) }
+        if json {
+            // {"__type": "com.amazonaws.organizations#AccessDeniedException", "message": "…"}
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            let type = (object?["__type"] as? String).map { String($0.split(separator: "#").last ?? Substring($0)) }
+            let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? response.status.reasonPhrase
+            return .failed(status: status, code: type ?? "HTTP\(status)", message: message, requestId: response.headers.first(name: "x-amzn-requestid"))
+        }
         let root = XMLElement.parse(data)
         let error = root?.first("Error")
         let requestId = root?.first("RequestId")?.text ?? response.headers.first(name: "x-amzn-requestid")

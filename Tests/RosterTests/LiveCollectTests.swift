@@ -96,6 +96,39 @@ struct LiveCollectTests {
         #expect(result.warnings.contains { $0.contains("already collected") })
     }
 
+    @Test func serviceControlPoliciesBoundAMemberAccountsPaths() async throws {
+        // Given an organization whose OU "prod" holds a member account under an SCP that denies iam:*,
+        // and a user there allowed everything
+        let seeded = try Moto.reset(seedArguments: ["--organization"])
+        let member = try #require(seeded["member"] as? String)
+        let endpoint = try Moto.require()
+        // When the management account and the member (through a role) are collected
+        let result = try await AWSCollector(options: .init(
+            endpointURL: endpoint.absoluteString,
+            assumeRoles: ["arn:aws:iam::123456789012:role/lambda-resizer", "arn:aws:iam::\(member):role/OrganizationAccountAccessRole"],
+            environment: environment)).collect()
+        let prod = try #require(result.estates.first { $0.scope == "aws:\(member)" })
+        // Then the member carries the SCPs of every level, root (FullAWSAccess) to the OU, and the management account none
+        let ou = try #require(seeded["ou"] as? String)
+        let levels: [String] = prod.grants.filter { $0.via == .serviceControl }.compactMap { $0.scope?.id }
+        #expect(levels.contains { $0.hasPrefix("0 r-") })   // the root's FullAWSAccess
+        #expect(levels.contains("1 \(ou)"))
+        #expect(levels.contains("2 \(member)"))
+        #expect(prod.policies.contains { $0.kind == .serviceControl && $0.name == "SCP deny-iam" })
+        #expect(result.estates.first { $0.scope == "aws:123456789012" }?.grants.contains { $0.via == .serviceControl } == false)
+        // And the administrator of prod cannot use IAM: the graph does not make it admin, and no IAM step is open to it
+        let fragment = AWSGraph.fragment(for: prod, index: EstateIndex([prod]))
+        let admin = try #require(prod.identities.first { $0.name == "prod-automation" })
+        #expect(!fragment.edges.contains { $0.from == admin.id && $0.rule == "aws.admin" })
+        let index = EstateIndex([prod])
+        let authorizer = AWSAuthorizer(
+            principal: admin, policies: index.permissionPolicySet(of: admin).granted.map(\.policy), boundary: nil,
+            controlPolicies: index.controlPolicies(of: admin))
+        let denied = authorizer.decide("iam:CreateAccessKey", on: admin.id)
+        #expect(denied.outcome == .denied && denied.explicit && denied.reasons.contains { $0.contains("SCP") })
+        #expect(authorizer.decide("s3:GetObject", on: "arn:aws:s3:::bucket/key").isAllowed)
+    }
+
     @Test func aProfileWithRoleArnAndSourceProfileIsFollowedLikeTheCLI() async throws {
         // Given ~/.aws files where profile "audit" assumes a role in another account from profile "base"
         _ = try Moto.reset(seedArguments: ["--other-account", "222222222222"])

@@ -17,6 +17,8 @@ p.add_argument("endpoint")
 p.add_argument("--users", type=int, default=0)
 p.add_argument("--roles", type=int, default=0)
 p.add_argument("--other-account", help="also create a user in this account, through an assumed role")
+p.add_argument("--organization", action="store_true",
+               help="make the account an organization's management account, with a member account in OU prod whose SCP denies iam:*")
 args = p.parse_args()
 
 session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
@@ -81,5 +83,24 @@ if args.other_account:
                          aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
     other.create_user(UserName="partner-sync", Tags=[{"Key": "owner", "Value": "partners@example.com"}])
     other.create_access_key(UserName="partner-sync")
+
+if args.organization:
+    org = session.client("organizations", endpoint_url=args.endpoint)
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    ou = org.create_organizational_unit(ParentId=root, Name="prod")["OrganizationalUnit"]["Id"]
+    member = org.create_account(Email="prod@example.com", AccountName="prod")["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=member, SourceParentId=root, DestinationParentId=ou)
+    scp = org.create_policy(Name="deny-iam", Description="no IAM changes in prod", Type="SERVICE_CONTROL_POLICY",
+                            Content=doc([{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]))["Policy"]["PolicySummary"]["Id"]
+    org.attach_policy(PolicyId=scp, TargetId=ou)
+    sts = session.client("sts", endpoint_url=args.endpoint)
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole", RoleSessionName="seed")["Credentials"]
+    prod = boto3.client("iam", endpoint_url=args.endpoint, region_name="us-east-1", aws_access_key_id=c["AccessKeyId"],
+                        aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+    prod.create_user(UserName="prod-automation", Tags=[{"Key": "owner", "Value": "platform@example.com"}])
+    prod.put_user_policy(UserName="prod-automation", PolicyName="admin", PolicyDocument=doc([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))
+    out["member"] = member
+    out["ou"] = ou
 
 json.dump(out, sys.stdout)

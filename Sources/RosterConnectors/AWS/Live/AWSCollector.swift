@@ -127,7 +127,9 @@ public struct AWSCollector: Collector {
             }
             let client = AWSQueryClient(http: http, endpoint: iamEndpoint, credentials: credentials, retry: options.retry, budget: budget)
             try await collectAccount(account, client: client, into: &sources, warnings: &warnings, progress: progress)
-            let organizations = AWSQueryClient(http: http, endpoint: organizationsEndpoint, credentials: credentials, retry: options.retry, budget: budget)
+            // Only the management (or a delegated administrator) account may read an organization's structure and
+            // policies: ask with the credentials collection started from, which is where audits usually run.
+            let organizations = AWSQueryClient(http: http, endpoint: organizationsEndpoint, credentials: base, retry: options.retry, budget: budget)
             progress?("account \(account): service control policies", 0, 0)
             try await collectControlPolicies(account, client: organizations, into: &sources, warnings: &warnings)
         }
@@ -241,6 +243,8 @@ public struct AWSCollector: Collector {
             sources.controlPolicies[account] = levels
         } catch let error as ConnectorError where error.code == .accessDenied {
             warnings.append("account \(account): service control policies are not readable (\(error.message)); paths are judged without them")
+        } catch let error as ConnectorError where error.location == "AccountNotFoundException" || error.location == "ChildNotFoundException" {
+            warnings.append("account \(account) is not in the organization the starting credentials see; its service control policies are unknown")
         }
     }
 

@@ -30,7 +30,8 @@ Look-alikes (not reaching cluster-admin):
   secrets-named            `get secrets` in kube-system limited by resourceNames to a plain config Secret
   impersonate-named        `impersonate serviceaccounts` limited by resourceNames to a narrow account
   bind-view-only           `bind clusterroles` limited to resourceNames [view] + `create rolebindings` in its namespace
-  pods-create-own-ns       `create pods` in its own team namespace, which holds no privileged account
+  pods-create-own-ns       `create pods` in its own team namespace, which holds no privileged account and enforces
+                           Pod Security `baseline` (so no privileged pod can take a node)
 Lateral only (listed apart): CI deployer accounts bound to the default `edit` ClusterRole in their
 own namespace (pods, secrets, impersonate there: every account of the namespace, none privileged).
 
@@ -264,7 +265,10 @@ class Cluster:
             if k >= len(APPS) * len(ENVS):
                 name += f"-{k // (len(APPS) * len(ENVS))}"
             team_ns.append(name)
-            self.namespace(name, {"team": APPS[k % len(APPS)], "environment": ENVS[(k // len(APPS)) % len(ENVS)]})
+            # Team namespaces enforce the baseline Pod Security level (no privileged or hostPath pods), as hardened
+            # clusters do; without it, creating a pod there would take a node and every token on it.
+            self.namespace(name, {"team": APPS[k % len(APPS)], "environment": ENVS[(k // len(APPS)) % len(ENVS)],
+                                  "pod-security.kubernetes.io/enforce": "baseline"})
         for ns in fixed_ns + team_ns:
             self.service_account(ns, "default")
 

@@ -85,28 +85,25 @@ public enum AWSEdgeRules {
         return extra
     }()
 
-    public static let userPolicy = EdgeRule<AWSGraphContext>(
-        id: "aws.iam.user-policy", technique: "Put or attach a policy on itself (user)", provider: .aws,
-        summary: "iam:PutUserPolicy or iam:AttachUserPolicy on its own user lets it grant itself anything.",
-        references: [iamAPI + "API_PutUserPolicy.html", iamAPI + "API_AttachUserPolicy.html"]
-    ) { context, principal in
-        let me = context.principals[principal]
-        guard me.kind == .iamUser,
-              let (action, decision) = context.firstAllowed(principal, ["iam:PutUserPolicy", "iam:AttachUserPolicy"], on: me.id, with: adminPolicyContext)
-        else { return [] }
-        return [context.edge(principal, to: context.adminNode, rule: "aws.iam.user-policy", reason: "it can call \(action) on itself and grant itself administrator access", decision)]
-    }
+    public static let userPolicy = ownPolicy(
+        id: "aws.iam.user-policy", kind: .iamUser, noun: "user", actions: ["iam:PutUserPolicy", "iam:AttachUserPolicy"],
+        references: [iamAPI + "API_PutUserPolicy.html", iamAPI + "API_AttachUserPolicy.html"])
 
-    public static let rolePolicy = EdgeRule<AWSGraphContext>(
-        id: "aws.iam.role-policy", technique: "Put or attach a policy on itself (role)", provider: .aws,
-        summary: "iam:PutRolePolicy or iam:AttachRolePolicy on its own role lets it grant itself anything.",
-        references: [iamAPI + "API_PutRolePolicy.html", iamAPI + "API_AttachRolePolicy.html"]
-    ) { context, principal in
-        let me = context.principals[principal]
-        guard me.kind == .iamRole,
-              let (action, decision) = context.firstAllowed(principal, ["iam:PutRolePolicy", "iam:AttachRolePolicy"], on: me.id, with: adminPolicyContext)
-        else { return [] }
-        return [context.edge(principal, to: context.adminNode, rule: "aws.iam.role-policy", reason: "it can call \(action) on its own role and grant itself administrator access", decision)]
+    public static let rolePolicy = ownPolicy(
+        id: "aws.iam.role-policy", kind: .iamRole, noun: "role", actions: ["iam:PutRolePolicy", "iam:AttachRolePolicy"],
+        references: [iamAPI + "API_PutRolePolicy.html", iamAPI + "API_AttachRolePolicy.html"])
+
+    /// Putting or attaching a policy on the principal itself (a user or a role), with `iam:PolicyARN` the
+    /// AdministratorAccess a taker would attach, so a condition that limits which policies may be attached counts.
+    static func ownPolicy(id: String, kind: IdentityKind, noun: String, actions: [String], references: [String]) -> EdgeRule<AWSGraphContext> {
+        EdgeRule(
+            id: id, technique: "Put or attach a policy on itself (\(noun))", provider: .aws,
+            summary: actions.joined(separator: " or ") + " on its own \(noun) lets it grant itself anything.", references: references
+        ) { context, principal in
+            let me = context.principals[principal]
+            guard me.kind == kind, let (action, decision) = context.firstAllowed(principal, actions, on: me.id, with: adminPolicyContext) else { return [] }
+            return [context.edge(principal, to: context.adminNode, rule: id, reason: "it can call \(action) on its own \(noun) and grant itself administrator access", decision)]
+        }
     }
 
     public static let groupPolicy = EdgeRule<AWSGraphContext>(

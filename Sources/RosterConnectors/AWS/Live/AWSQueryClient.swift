@@ -73,12 +73,34 @@ final class AWSQueryClient: Sendable {
     func call(_ action: String, _ parameters: [(String, String)] = []) async throws -> XMLElement {
         let body = Data((([("Action", action), ("Version", endpoint.apiVersion)] + parameters)
             .map { "\(SigV4Signer.encode($0.0))=\(SigV4Signer.encode($0.1))" }.joined(separator: "&")).utf8)
+        let data = try await withRetries(action) { try await self.send(body: body) }
+        guard let root = XMLElement.parse(data) else {
+            throw failure(.service, action, "answered with something that is not XML")
+        }
+        return root.first("\(action)Result") ?? root
+    }
+
+    /// Calls an operation of an AWS JSON-protocol API (Organizations): `X-Amz-Target: <prefix>.<operation>`,
+    /// a JSON body, a JSON answer; errors carry `__type` and `message`. Retries as ``call(_:_:)`` does.
+    func callJSON(_ operation: String, target prefix: String, _ payload: [String: String] = [:]) async throws -> [String: Any] {
+        let body = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+        let headers = [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(prefix).\(operation)")]
+        let data = try await withRetries(operation) { try await self.send(body: body, headers: headers, json: true) }
+        guard let object = (try? JSONSerialization.jsonObject(with: data.isEmpty ? Data("{}".utf8) : data)) as? [String: Any] else {
+            throw failure(.service, operation, "answered with something that is not a JSON object")
+        }
+        return object
+    }
+
+    /// Sends until an answer: throttling and transient failures are retried under the policy and the shared
+    /// budget; authentication and permission failures end at once, each with what AWS said.
+    private func withRetries(_ action: String, _ send: () async throws -> Outcome) async throws -> Data {
         var attempt = 0
         while true {
             attempt += 1
             let outcome: Outcome
             do {
-                outcome = try await send(body: body)
+                outcome = try await send()
             } catch let error as ConnectorError {
                 throw error
             } catch {
@@ -86,10 +108,7 @@ final class AWSQueryClient: Sendable {
             }
             switch outcome {
             case .success(let data):
-                guard let root = XMLElement.parse(data) else {
-                    throw failure(.service, action, "answered with something that is not XML")
-                }
-                return root.first("\(action)Result") ?? root
+                return data
             case .failed(let status, let code, let message, let requestId):
                 if Self.throttlingCodes.contains(code) || status == 429 || (500...599).contains(status) {
                     try await backoff(action, attempt: attempt, reason: "\(code): \(message)")
@@ -105,43 +124,6 @@ final class AWSQueryClient: Sendable {
                 throw ConnectorError(.service, "\(endpoint.service) \(action) failed: \(detail)", file: endpoint.url.absoluteString, location: code)
             case .transient(let reason):
                 try await backoff(action, attempt: attempt, reason: reason)
-            }
-        }
-    }
-
-    /// Calls an operation of an AWS JSON-protocol API (Organizations): `X-Amz-Target: <prefix>.<operation>`,
-    /// a JSON body, a JSON answer; errors carry `__type` and `message`. Retries as ``call(_:_:)`` does.
-    func callJSON(_ operation: String, target prefix: String, _ payload: [String: String] = [:]) async throws -> [String: Any] {
-        let body = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
-        let headers = [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(prefix).\(operation)")]
-        var attempt = 0
-        while true {
-            attempt += 1
-            let outcome: Outcome
-            do {
-                outcome = try await send(body: body, headers: headers, json: true)
-            } catch let error as ConnectorError {
-                throw error
-            } catch {
-                outcome = .transient("\(error)")
-            }
-            switch outcome {
-            case .success(let data):
-                guard let object = (try? JSONSerialization.jsonObject(with: data.isEmpty ? Data("{}".utf8) : data)) as? [String: Any] else {
-                    throw failure(.service, operation, "answered with something that is not a JSON object")
-                }
-                return object
-            case .failed(let status, let code, let message, let requestId):
-                if Self.throttlingCodes.contains(code) || status == 429 || (500...599).contains(status) {
-                    try await backoff(operation, attempt: attempt, reason: "\(code): \(message)")
-                    continue
-                }
-                let detail = "\(code): \(message) (HTTP \(status)\(requestId.map { ", request id \($0)" } ?? ""))"
-                if Self.authenticationCodes.contains(code) { throw failure(.authentication, operation, "AWS rejected the credentials: \(detail)") }
-                if code == "AccessDenied" || code == "AccessDeniedException" || status == 403 { throw failure(.accessDenied, operation, "not allowed: \(detail)") }
-                throw ConnectorError(.service, "\(endpoint.service) \(operation) failed: \(detail)", file: endpoint.url.absoluteString, location: code)
-            case .transient(let reason):
-                try await backoff(operation, attempt: attempt, reason: reason)
             }
         }
     }

@@ -16,6 +16,9 @@ public struct EstateIndex: Sendable {
     /// Stated edges by their `from` and by their `to` end.
     public let edgesFrom: [String: [Edge]]
     public let edgesTo: [String: [Edge]]
+    /// The Kubernetes bindings that name each subject (`kubernetes.binds` edges), apart from the rest: a group's
+    /// other incoming edges are every member's `member-of`, too many to walk once per member.
+    public let bindingsTo: [String: [Edge]]
     /// Accounts the estates cover.
     public let accounts: Set<String>
     /// When each identity's estate was observed: the "now" its ages are measured against.
@@ -34,10 +37,12 @@ public struct EstateIndex: Sendable {
         var scopeByAccount: [String: String] = [:]
         var edgesFrom: [String: [Edge]] = [:]
         var edgesTo: [String: [Edge]] = [:]
+        var bindingsTo: [String: [Edge]] = [:]
         for estate in estates {
             for edge in estate.edges {
                 edgesFrom[edge.from, default: []].append(edge)
                 edgesTo[edge.to, default: []].append(edge)
+                if edge.kind == .kubernetesBinds { bindingsTo[edge.to, default: []].append(edge) }
             }
             identities += estate.identities
             for credential in estate.credentials { credentials[credential.identityId, default: []].append(credential) }
@@ -65,6 +70,7 @@ public struct EstateIndex: Sendable {
         self.scopeByAccount = scopeByAccount
         self.edgesFrom = edgesFrom
         self.edgesTo = edgesTo
+        self.bindingsTo = bindingsTo
     }
 
     /// The time an identity's facts were observed.

@@ -88,7 +88,7 @@ public enum KubernetesRBAC {
         func add(_ subject: String, group: String?) {
             // The binding objects behind each (role, namespace) pair, from the edges the connector states.
             var makers: [String: (names: [String], distributions: [String?])] = [:]
-            for edge in index.edgesTo[subject] ?? [] where edge.kind == .kubernetesBinds {
+            for edge in index.bindingsTo[subject] ?? [] {
                 guard let binding = index.resourcesById[edge.from], let policyId = binding.attributes["policyId"] else { continue }
                 let key = policyId + "\u{1F}" + (binding.attributes["namespace"] ?? "")
                 let kind = binding.type == "kubernetes.clusterrolebinding" ? "ClusterRoleBinding" : "RoleBinding"

@@ -149,9 +149,40 @@ extension RosterService {
 
     // MARK: Deciding one request
 
+    /// A Kubernetes request as `kubectl auth can-i` names it: a verb, and a resource as `resource[.group][/subresource]`
+    /// (`pods/exec`, `deployments.apps`) or a non-resource URL (`/healthz`), in a namespace, optionally of one name.
+    public struct KubernetesRequest: Sendable {
+        public var namespace: String?
+        public var name: String?
+
+        public init(namespace: String? = nil, name: String? = nil) {
+            self.namespace = namespace
+            self.name = name
+        }
+
+        /// `deployments.apps/scale` → (group `apps`, resource `deployments/scale`).
+        static func split(_ text: String) -> (group: String, resource: String) {
+            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+            let head = parts[0]
+            let dot = head.firstIndex(of: ".")
+            let resource = dot.map { String(head[..<$0]) } ?? head
+            let group = dot.map { String(head[head.index(after: $0)...]) } ?? ""
+            return (group, parts.count > 1 ? resource + "/" + parts[1] : resource)
+        }
+
+        func decide(_ evaluator: KubernetesRBACEvaluator, subject: String, verb: String, resource: String) -> PermissionDecision {
+            if resource.hasPrefix("/") { return evaluator.decide(subject: subject, verb: verb, nonResourceURL: resource) }
+            let (group, name) = Self.split(resource)
+            return evaluator.decide(subject: subject, verb: verb, group: group, resource: name, namespace: namespace, name: self.name)
+        }
+    }
+
     /// Whether an identity may make a request, with the deciding statements: AWS identities are decided
-    /// by ``AWSAuthorizer`` on their estate's policies (a role's trust policy counts for `sts:AssumeRole`).
-    public func can(_ identityId: String, action: String, resource: String, in view: View) async throws -> PermissionDecision {
+    /// by ``AWSAuthorizer`` on their estate's policies (a role's trust policy counts for `sts:AssumeRole`),
+    /// GCP and Azure ones by their evaluators, Kubernetes service accounts by RBAC (`kubernetes` says where).
+    public func can(
+        _ identityId: String, action: String, resource: String, kubernetes: KubernetesRequest = KubernetesRequest(), in view: View
+    ) async throws -> PermissionDecision {
         let (estate, index, identity) = try await estate(holding: identityId, in: view)
         switch identity.provider {
         case .aws:
@@ -162,19 +193,31 @@ extension RosterService {
             return GCPPermissionEvaluator(estate: estate).decide(principal: identityId, permission: action, resource: resource)
         case .azure:
             return AzurePermissionEvaluator(estate: estate).decide(principal: identityId, permission: action, resource: resource)
+        case .kubernetes:
+            return kubernetes.decide(KubernetesRBACEvaluator(estate: estate), subject: identityId, verb: action, resource: resource)
         default:
-            throw ServiceError(.invalidInput, "`roster can` decides AWS, GCP and Azure identities; \(identity.provider.rawValue) is not supported yet")
+            throw ServiceError(.invalidInput, "`roster can` decides AWS, Kubernetes, GCP and Azure identities; \(identity.provider.rawValue) has no evaluator")
         }
     }
 
     /// Every identity of the view's AWS, GCP and Azure estates allowed (or possibly allowed) to make a request.
     /// The action's form says which provider it is for: `iam:CreateAccessKey` (AWS), `iam.serviceAccounts.actAs`
     /// (GCP), `Microsoft.Authorization/roleAssignments/write` (Azure).
-    public func whoCan(action: String, resource: String, in view: View) async throws -> [(identity: Identity, decision: PermissionDecision)] {
+    public func whoCan(
+        action: String, resource: String, kubernetes: KubernetesRequest = KubernetesRequest(), in view: View
+    ) async throws -> [(identity: Identity, decision: PermissionDecision)] {
         var out: [(Identity, PermissionDecision)] = []
         let provider = Self.provider(ofAction: action)
         for snapshot in view.snapshots where snapshot.scope.hasPrefix(provider.rawValue + ":") {
             let estate = try await store.estate(snapshot: snapshot.id)
+            if provider == .kubernetes {
+                let evaluator = KubernetesRBACEvaluator(estate: estate)
+                for identity in estate.identities {
+                    let decision = kubernetes.decide(evaluator, subject: identity.id, verb: action, resource: resource)
+                    if decision.outcome != .denied { out.append((identity, decision)) }
+                }
+                continue
+            }
             if provider != .aws {
                 let byId = Dictionary(estate.identities.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
                 let decide: (String) -> PermissionDecision
@@ -207,6 +250,8 @@ extension RosterService {
     static func provider(ofAction action: String) -> Provider {
         if action.contains("/") { return .azure }
         if !action.contains(":") && action.contains(".") { return .gcp }
+        // A bare verb (`create`, `get`, `impersonate`) is a Kubernetes request.
+        if !action.contains(":") { return .kubernetes }
         return .aws
     }
 

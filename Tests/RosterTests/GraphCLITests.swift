@@ -78,4 +78,23 @@ struct GraphCLITests {
         #expect(nodes.hasPrefix("id:ID,name,provider,:LABEL\n") && relationships.hasPrefix(":START_ID,:END_ID,:TYPE,"))
         #expect(relationships.contains("CAN_TAKE_OVER,aws.iam.create-access-key"))
     }
+
+    @Test func kubernetesPathsAndCanI() throws {
+        let workspace = try CLIWorkspace()
+        defer { workspace.cleanUp() }
+        let example = Self.example.replacingOccurrences(of: "graph/aws/authorization-details.json", with: "graph/kubernetes/graph-demo.json")
+        #expect(try RosterProcess.run(["import", example] + workspace.options, in: workspace.dir).status == 0)
+        // paths: the Kubernetes shape of the JSON
+        let output = try RosterProcess.run(["paths", "--provider", "kubernetes", "--format", "json"] + workspace.options, in: workspace.dir)
+        let records = try #require(try Self.json(output) as? [[String: Any]])
+        let minter = try #require(records.first { $0["serviceAccount"] as? String == "sa-token/minter" })
+        #expect(minter["clusterAdminReachable"] as? Bool == true && minter["cloudIdentities"] is [String])
+        #expect((minter["path"] as? [[String: Any]])?.first?["technique"] as? String == "kubernetes.sa-token")
+        // can: like `kubectl auth can-i`, with the rule that decides
+        let allowed = try RosterProcess.run(["can", "sa-token/minter", "create", "serviceaccounts/token", "-n", "sa-token", "--name", "release-bot"]
+            + workspace.options, in: workspace.dir)
+        #expect(allowed.status == 0, "\(allowed.text)\(allowed.stderr)")
+        let denied = try RosterProcess.run(["can", "sa-token/minter", "create", "pods", "-n", "kube-system"] + workspace.options, in: workspace.dir)
+        #expect(denied.status == 1)
+    }
 }

@@ -66,15 +66,22 @@ struct CanCommand: AsyncParsableCommand {
     @Argument(help: "The action, such as iam:CreateAccessKey.")
     var action: String
 
-    @Argument(help: "The resource ARN, or *.")
+    @Argument(help: "The resource: an ARN or * (AWS), a resource name (GCP, Azure), resource[.group][/subresource] or a URL path (Kubernetes).")
     var resource: String = "*"
+
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Kubernetes: the namespace of the request.", valueName: "namespace"))
+    var namespace: String?
+
+    @Option(help: ArgumentHelp("Kubernetes: the object's name, for rules limited by resourceNames.", valueName: "name"))
+    var name: String?
 
     func run() async throws {
         try await reportingErrors {
             let service = try global.service()
             let view = try await service.view()
             let id = try await service.resolveIdentity(identity, in: view)
-            let decision = try await service.can(id, action: action, resource: resource, in: view)
+            let decision = try await service.can(
+                id, action: action, resource: resource, kubernetes: .init(namespace: namespace, name: name), in: view)
             try GraphOutput.printDecision(decision, identity: id, action: action, resource: resource, format: try global.tabular())
             switch decision.outcome {
             case .allowed: return
@@ -93,17 +100,23 @@ struct WhoCanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The action, such as s3:GetObject.")
+    @Argument(help: "The action: s3:GetObject (AWS), iam.serviceAccounts.actAs (GCP), Microsoft.Compute/virtualMachines/write (Azure), or a Kubernetes verb.")
     var action: String
 
-    @Argument(help: "The resource ARN, or *.")
+    @Argument(help: "The resource: an ARN or * (AWS), a resource name (GCP, Azure), resource[.group][/subresource] (Kubernetes).")
     var resource: String = "*"
+
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Kubernetes: the namespace of the request.", valueName: "namespace"))
+    var namespace: String?
+
+    @Option(help: ArgumentHelp("Kubernetes: the object's name, for rules limited by resourceNames.", valueName: "name"))
+    var name: String?
 
     func run() async throws {
         try await reportingErrors {
             let service = try global.service()
             let view = try await service.view()
-            let answers = try await service.whoCan(action: action, resource: resource, in: view)
+            let answers = try await service.whoCan(action: action, resource: resource, kubernetes: .init(namespace: namespace, name: name), in: view)
             try GraphOutput.printWhoCan(answers, format: try global.tabular())
         }
     }

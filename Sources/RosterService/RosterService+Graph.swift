@@ -11,6 +11,8 @@ public struct PrincipalPath: Sendable {
     public var steps: [Edge]
     /// For Kubernetes service accounts: the cloud identities it can act as, by any path.
     public var cloudIdentities: [String]
+    /// False when a policy attached to it is not in the export: what it reaches may be more than the graph shows.
+    public var complete: Bool = true
 }
 
 /// What one identity reaches: identities it can take over and sensitive resources it can use, nearest first.
@@ -25,6 +27,8 @@ public struct BlastRadius: Sendable {
 
     public var identity: Identity
     public var reaches: [Reach]
+    /// False when a policy attached to it is not in the export: it may reach more.
+    public var complete: Bool = true
 
     public var counts: [String: Int] { Dictionary(grouping: reaches, by: \.category).mapValues(\.count) }
 }
@@ -33,6 +37,8 @@ public struct BlastRadius: Sendable {
 public struct StoredAccessGraph: Sendable {
     public var graph: AccessGraph
     public var identities: [String: Identity]
+    /// Identities whose privilege is unknown because an attached policy is missing from the export.
+    public var incomplete: Set<String> = []
 
     public func label(_ id: String) -> String { identities[id]?.name ?? GraphLabels.label(id) }
 }
@@ -63,8 +69,8 @@ extension RosterService {
     public func accessGraph(in view: View) async throws -> StoredAccessGraph {
         let edges = try await store.edges(analyses: view.analyses, kinds: Array(AccessGraph.traversable))
         let collected = IdentityCollector()
-        try await store.forEachProfile(ProfileQuery(analyses: view.analyses)) { batch in collected.add(batch.map(\.identity)) }
-        return StoredAccessGraph(graph: AccessGraph(edges: edges), identities: collected.byId())
+        try await store.forEachProfile(ProfileQuery(analyses: view.analyses)) { batch in collected.add(batch) }
+        return StoredAccessGraph(graph: AccessGraph(edges: edges), identities: collected.byId(), incomplete: collected.unknown())
     }
 
     /// Every principal's shortest path to an admin node (or to `target`), or one principal's.
@@ -94,12 +100,15 @@ extension RosterService {
         }
         let cloud = cloudIdentities(stored, for: principals)
         return principals.map { identity in
+            let complete = !stored.incomplete.contains(identity.id)
             guard let node = graph.node(identity.id), towards.next[node] >= 0 else {
-                return PrincipalPath(identity: identity, reachable: targets.contains { graph.node(identity.id) == $0 }, steps: [], cloudIdentities: cloud[identity.id] ?? [])
+                return PrincipalPath(
+                    identity: identity, reachable: targets.contains { graph.node(identity.id) == $0 }, steps: [], cloudIdentities: cloud[identity.id] ?? [],
+                    complete: complete)
             }
             return PrincipalPath(
                 identity: identity, reachable: true, steps: AccessGraph.steps(graph.path(from: node, next: towards.next)),
-                cloudIdentities: cloud[identity.id] ?? [])
+                cloudIdentities: cloud[identity.id] ?? [], complete: complete)
         }
     }
 
@@ -124,7 +133,8 @@ extension RosterService {
     public func blastRadius(of identityId: String, in stored: StoredAccessGraph) throws -> BlastRadius {
         guard let identity = stored.identities[identityId] else { throw ServiceError(.notFound, "no identity \(identityId)") }
         let graph = stored.graph
-        guard let start = graph.node(identityId) else { return BlastRadius(identity: identity, reaches: []) }
+        let complete = !stored.incomplete.contains(identityId)
+        guard let start = graph.node(identityId) else { return BlastRadius(identity: identity, reaches: [], complete: complete) }
         let reached = graph.reachable(from: start)
         var via: [Int: Int] = [:]
         for entry in reached { via[entry.node] = entry.via }
@@ -144,7 +154,7 @@ extension RosterService {
         // Sensitive first: admin, then the sensitive kinds, then identities; nearest first within each.
         let order = ["admin": 0, "secrets": 1, "kms": 2, "iam": 3, "data": 4, "cicd": 5, "identity": 6]
         reaches.sort { (order[$0.category] ?? 9, $0.steps.count, $0.id) < (order[$1.category] ?? 9, $1.steps.count, $1.id) }
-        return BlastRadius(identity: identity, reaches: reaches)
+        return BlastRadius(identity: identity, reaches: reaches, complete: complete)
     }
 
     // MARK: Deciding one request
@@ -294,10 +304,21 @@ final class IdentityCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var identities: [String: Identity] = [:]
 
-    func add(_ batch: [Identity]) {
+    private var unknownPrivilege: Set<String> = []
+
+    func add(_ batch: [IdentityProfileRecord]) {
         lock.lock()
         defer { lock.unlock() }
-        for identity in batch { identities[identity.id] = identity }
+        for profile in batch {
+            identities[profile.identity.id] = profile.identity
+            if profile.privilege == "unknown" { unknownPrivilege.insert(profile.identity.id) }
+        }
+    }
+
+    func unknown() -> Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return unknownPrivilege
     }
 
     func byId() -> [String: Identity] {

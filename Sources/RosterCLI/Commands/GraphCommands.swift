@@ -177,6 +177,8 @@ enum GraphOutput {
         var provider: String
         var adminReachable: Bool
         var path: [StepRecord]
+        /// False when an attached policy is missing from the export: the answer may be incomplete.
+        var complete: Bool
         var serviceAccount: String?
         var clusterAdminReachable: Bool?
         var cloudIdentities: [String]?
@@ -189,7 +191,7 @@ enum GraphOutput {
                 let kubernetes = p.identity.provider == .kubernetes
                 return PathRecord(
                     principal: p.identity.id, name: p.identity.name, provider: p.identity.provider.rawValue, adminReachable: p.reachable,
-                    path: p.steps.map(StepRecord.init), serviceAccount: kubernetes ? p.identity.name : nil,
+                    path: p.steps.map(StepRecord.init), complete: p.complete, serviceAccount: kubernetes ? p.identity.name : nil,
                     clusterAdminReachable: kubernetes ? p.reachable : nil, cloudIdentities: kubernetes ? p.cloudIdentities : nil)
             }
             print(try JSONOutput.encode(records), terminator: "")
@@ -213,6 +215,10 @@ enum GraphOutput {
             }
             print(table.render(), terminator: "")
             print("\(reachable.count) of \(paths.count) principals reach the target. `roster paths --from ID` explains one step by step.")
+            let incomplete = paths.filter { !$0.complete }.count
+            if incomplete > 0 {
+                print("\(incomplete) of them hold policies the export does not include: what they reach may be more than shown (`roster show ID`).")
+            }
             if paths.count == 1, let p = paths.first {
                 for (i, step) in p.steps.enumerated() {
                     print(Sanitize.text("  \(i + 1). \(stored.label(step.from)) → \(stored.label(step.to)) [\(step.rule)]: \(step.reason)"))
@@ -305,11 +311,12 @@ enum GraphOutput {
             }
             struct Record: Encodable {
                 var identity: String
+                var complete: Bool
                 var counts: [String: Int]
                 var reaches: [Reach]
             }
             print(try JSONOutput.encode(Record(
-                identity: radius.identity.id, counts: radius.counts,
+                identity: radius.identity.id, complete: radius.complete, counts: radius.counts,
                 reaches: radius.reaches.map { Reach(id: $0.id, label: $0.label, category: $0.category, path: $0.steps.map(StepRecord.init)) })), terminator: "")
         case .csv:
             var csv = CSVWriter(["category", "id", "label", "steps"])
@@ -318,6 +325,9 @@ enum GraphOutput {
         default:
             let counts = radius.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print(Sanitize.text("\(radius.identity.name) reaches: \(counts.isEmpty ? "nothing beyond itself" : counts)"))
+            if !radius.complete {
+                print("Some of its policies are not in the export: it may reach more than this (`roster show \(Sanitize.text(radius.identity.name))`).")
+            }
             var table = Table(["CATEGORY", "REACHES", "STEPS", "FIRST STEP"])
             for r in radius.reaches {
                 table.add([r.category, r.label, "\(r.steps.count)", r.steps.first.map { "\($0.rule) → \(stored.label($0.to))" } ?? ""])

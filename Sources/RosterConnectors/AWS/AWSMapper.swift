@@ -155,8 +155,11 @@ struct AWSMapper {
             warnings.append("\(path): the export is incomplete: IsTruncated is true; re-run without --max-items / follow Marker")
         }
         for policy in details.policies ?? [] {
-            saw(policy.createDate?.date, "CreateDate of policy \(policy.name)")
-            saw(policy.updateDate?.date, "UpdateDate of policy \(policy.name)")
+            // AWS-managed policies carry AWS's dates, not the account's: they say nothing of when the export was taken.
+            if !policy.arn.hasPrefix("arn:aws:iam::aws:policy/") {
+                saw(policy.createDate?.date, "CreateDate of policy \(policy.name)")
+                saw(policy.updateDate?.date, "UpdateDate of policy \(policy.name)")
+            }
             for version in policy.policyVersionList ?? [] {
                 saw(version.createDate?.date, "CreateDate of version \(version.versionId ?? "?") of policy \(policy.name)")
             }

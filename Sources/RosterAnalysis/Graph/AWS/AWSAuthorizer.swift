@@ -59,7 +59,9 @@ public struct AWSAuthorizer: Sendable {
         self.principalId = principal.id
         self.account = principal.account
         self.kind = principal.kind
-        self.identityPolicies = policies.map(Source.init)
+        // A policy attached directly and through a group is one policy.
+        var seen: Set<String> = []
+        self.identityPolicies = policies.filter { seen.insert($0.id).inserted }.map(Source.init)
         self.boundary = boundary.map(Source.init)
         self.controlPolicies = controlPolicies.map { $0.map(Source.init) }
         let context = context ?? Self.context(for: principal)

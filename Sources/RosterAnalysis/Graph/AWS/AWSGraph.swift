@@ -36,12 +36,13 @@ public enum AWSGraph {
         let outright = Set(setEdges.indices.filter { set in setEdges[set].contains { $0.rule == AWSEdgeRules.administrator.id && $0.conditions.isEmpty } })
         for edges in collect(Array(context.principals.indices), { principal in
             outright.contains(context.setOf[principal]) ? [] : AWSEdgeRules.selfRules.flatMap { $0.edges(in: context, principal: principal) }
-        }) { fragment.edges += edges }
+        }) { fragment.edges += edges.filter { $0.from != $0.to } }
 
         for (set, edges) in setEdges.enumerated() where !edges.isEmpty {
             let holders = context.holders[set]
             if holders.count == 1 {
-                fragment.edges += edges
+                // Passing a role to a service as itself, taking a key of itself: nothing gained.
+                fragment.edges += edges.filter { $0.from != $0.to }
                 continue
             }
             let node = "aws:policy-set:\(context.account):\(set)"

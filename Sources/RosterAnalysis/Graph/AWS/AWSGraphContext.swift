@@ -159,13 +159,18 @@ public struct AWSGraphContext: Sendable {
 
     /// Whether the principal is an administrator outright: allowed every probe action on every resource.
     static func isAdministrator(_ authorizer: AWSAuthorizer) -> PermissionDecision {
-        var statements: [StatementRef] = []
+        var union: [StatementRef] = []
+        var common: Set<StatementRef>?
         for action in PrivilegeAnalysis.adminProbes {
             let decision = authorizer.decide(action, on: "*")
             guard decision.isAllowed else { return decision }
-            statements += decision.statements
+            union += decision.statements
+            common = common.map { $0.intersection(decision.statements) } ?? Set(decision.statements)
         }
-        return PermissionDecision(outcome: .allowed, statements: Self.unique(statements), reasons: ["allowed every action on every resource"])
+        // The statements that allow every probe on their own (AdministratorAccess's `*` on `*`) are the evidence;
+        // only when none does are the many that together allow everything named.
+        let deciding = Self.unique(union).filter { common?.contains($0) ?? false }
+        return PermissionDecision(outcome: .allowed, statements: deciding.isEmpty ? Self.unique(union) : deciding, reasons: ["allowed every action on every resource"])
     }
 
     static func unique(_ refs: [StatementRef]) -> [StatementRef] {

@@ -482,5 +482,25 @@ struct AWSMapper {
         "arn:aws:iam::aws:policy/AdministratorAccess": Policy(
             id: "arn:aws:iam::aws:policy/AdministratorAccess", name: "AdministratorAccess", provider: .aws, kind: .providerManaged,
             document: PolicyDocument(statements: [PolicyStatement(effect: .allow, actions: .only(["*"]), resources: .only(["*"]))])),
+        // Version 12, as the AWS managed policy reference lists it.
+        "arn:aws:iam::aws:policy/PowerUserAccess": Policy(
+            id: "arn:aws:iam::aws:policy/PowerUserAccess", name: "PowerUserAccess", provider: .aws, kind: .providerManaged,
+            document: PolicyDocument(statements: [
+                PolicyStatement(effect: .allow, actions: .except(["iam:*", "organizations:*", "account:*"]), resources: .only(["*"])),
+                PolicyStatement(effect: .allow, actions: .only([
+                    "account:GetAccountInformation", "account:GetGovCloudAccountInformation", "account:GetPrimaryEmail", "account:ListRegions",
+                    "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles", "organizations:DescribeEffectivePolicy",
+                    "organizations:DescribeOrganization",
+                ]), resources: .only(["*"])),
+            ])),
+        "arn:aws:iam::aws:policy/IAMFullAccess": Policy(
+            id: "arn:aws:iam::aws:policy/IAMFullAccess", name: "IAMFullAccess", provider: .aws, kind: .providerManaged,
+            document: PolicyDocument(statements: [
+                PolicyStatement(effect: .allow, actions: .only([
+                    "iam:*", "organizations:DescribeAccount", "organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit",
+                    "organizations:DescribePolicy", "organizations:ListChildren", "organizations:ListParents", "organizations:ListPoliciesForTarget",
+                    "organizations:ListRoots", "organizations:ListPolicies", "organizations:ListTargetsForPolicy",
+                ]), resources: .only(["*"])),
+            ])),
     ]
 }

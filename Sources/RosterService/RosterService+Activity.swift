@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import RosterAnalysis
-public import RosterConnectors
-public import RosterModel
+import RosterConnectors
+import RosterModel
 import RosterStore
 
 extension RosterService {

@@ -1,8 +1,8 @@
 import Crypto
-public import Foundation
-public import RosterAnalysis
+import Foundation
+import RosterAnalysis
 public import RosterConnectors
-public import RosterModel
+import RosterModel
 import RosterStore
 import Synchronization
 

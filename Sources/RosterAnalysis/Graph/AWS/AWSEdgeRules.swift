@@ -1,4 +1,4 @@
-public import RosterModel
+import RosterModel
 import Foundation
 
 /// The AWS techniques by which a principal gains another's permissions, or an account's, as

@@ -1,4 +1,4 @@
-public import RosterModel
+import RosterModel
 
 /// What an AWS request carries for condition keys, as far as the export lets us know.
 ///

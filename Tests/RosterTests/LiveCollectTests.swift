@@ -115,6 +115,7 @@ struct LiveCollectTests {
         #expect(levels.contains("1 \(ou)"))
         #expect(levels.contains("2 \(member)"))
         #expect(prod.policies.contains { $0.kind == .serviceControl && $0.name == "SCP deny-iam" })
+        #expect(prod.resources.first { $0.type == "aws.account" }?.attributes["organizationId"]?.hasPrefix("o-") == true)
         #expect(result.estates.first { $0.scope == "aws:123456789012" }?.grants.contains { $0.via == .serviceControl } == false)
         // And the administrator of prod cannot use IAM: the graph does not make it admin, and no IAM step is open to it
         let fragment = AWSGraph.fragment(for: prod, index: EstateIndex([prod]))

@@ -119,6 +119,8 @@ struct AWSSources {
     var collectedAccounts: Set<String> = []
     /// Service control policies that apply to each account, by level of its organization (root first, the account last).
     var controlPolicies: [String: [ControlPolicyLevel]] = [:]
+    /// The organization each account belongs to (`o-…`), when Organizations said.
+    var organizations: [String: String] = [:]
     /// When the newest input file was written, for file imports.
     var newestFileDate: Date?
 }

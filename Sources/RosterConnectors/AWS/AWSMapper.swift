@@ -361,9 +361,14 @@ struct AWSMapper {
         estate.policies = Array(policies.values)
         estate.grants = draft.grants
         var resources = draft.resources
-        if let alias = sources.aliases[account] {
+        let alias = sources.aliases[account]
+        let organization = sources.organizations[account]
+        if alias != nil || organization != nil {
+            var attributes: [String: String] = [:]
+            if let alias { attributes["alias"] = alias }
+            if let organization { attributes["organizationId"] = organization }
             resources["aws-account:\(account)"] = Resource(
-                id: "aws-account:\(account)", provider: .aws, type: "aws.account", name: alias, account: account, attributes: ["alias": alias])
+                id: "aws-account:\(account)", provider: .aws, type: "aws.account", name: alias ?? account, account: account, attributes: attributes)
         }
         estate.resources = Array(resources.values)
         estate.edges = Array(draft.edges)

@@ -88,7 +88,8 @@ public struct AWSGraphContext: Sendable {
         for principal in principals { attached[principal.id] = index.attachedPolicyIds(of: principal) }
         attachedPolicies = attached
 
-        // Authorizers and policy sets.
+        // Authorizers and policy sets. The account's organization, when collection read it, decides aws:PrincipalOrgID.
+        let organization = estate.resources.first { $0.type == "aws.account" }?.attributes["organizationId"]
         var authorizers: [AWSAuthorizer] = []
         authorizers.reserveCapacity(principals.count)
         var setIndex: [String: Int] = [:]
@@ -101,8 +102,9 @@ public struct AWSGraphContext: Sendable {
             // The graph follows what the export holds: a policy it lacks would make every request undecided, and
             // the identity's privilege is already reported unknown. `roster can` does report such requests undecided.
             let controls = index.controlPolicies(of: principal)
-            let authorizer = AWSAuthorizer(
-                principal: principal, policies: granted, boundary: boundary, controlPolicies: controls, context: AWSAuthorizer.context(for: principal))
+            var context = AWSAuthorizer.context(for: principal)
+            if let organization { context.set("aws:PrincipalOrgID", organization) }
+            let authorizer = AWSAuthorizer(principal: principal, policies: granted, boundary: boundary, controlPolicies: controls, context: context)
             authorizers.append(authorizer)
             let key = Self.signature(principal: principal, granted: granted, boundary: boundary) + (controls.isEmpty ? "" : "\nscp")
             if let existing = setIndex[key] {

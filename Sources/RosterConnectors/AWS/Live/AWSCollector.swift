@@ -208,6 +208,7 @@ public struct AWSCollector: Collector {
             return
         }
         let management = (organization["Organization"] as? [String: Any])?["MasterAccountId"] as? String
+        if let id = (organization["Organization"] as? [String: Any])?["Id"] as? String { sources.organizations[account] = id }
         if management == account { return }
         do {
             // The account, then its parents up to the root; stored root first.

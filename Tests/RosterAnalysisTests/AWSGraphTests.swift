@@ -186,12 +186,54 @@ struct AWSGraphTests {
         #expect(AWSAuthorizer(principal: Self.user("d"), policies: [policy], boundary: nil).decide("ec2:StopInstances", on: "*").outcome == .denied)
     }
 
-    @Test func newResourcesTheCallerNamesMatchPrefixedPatterns() throws {
-        // lambda:CreateFunction on function:app-* still lets the caller create a function it names app-evil.
-        let policy = Self.document(Self.allow(["lambda:CreateFunction"], ["arn:aws:lambda:*:111122223333:function:app-*"]))
-        let authorizer = AWSAuthorizer(principal: Self.user("dev"), policies: [policy], boundary: nil)
-        #expect(authorizer.decide("lambda:CreateFunction", on: "arn:aws:lambda:us-east-1:111122223333:function:*").isAllowed)
-        #expect(!authorizer.decide("lambda:CreateFunction", on: "arn:aws:lambda:us-east-1:444455556666:function:*").isAllowed)
+    @Test func newResourcesTheCallerNamesAreDecidedOnOneConcreteName() throws {
+        // lambda:CreateFunction on function:app-* lets the caller create a function it names app-x, in any region.
+        #expect(Wildcard.witness("arn:aws:lambda:*:111122223333:function:app-*", "arn:aws:lambda:*:111122223333:function:*")
+            == "arn:aws:lambda:x:111122223333:function:app-")
+        #expect(Wildcard.witness("arn:aws:lambda:eu-west-1:111122223333:function:*", "arn:aws:lambda:*:111122223333:function:*")
+            == "arn:aws:lambda:eu-west-1:111122223333:function:x")
+        // another account's functions are not the caller's to name; nor can a name hold a colon
+        #expect(Wildcard.witness("arn:aws:lambda:*:444455556666:function:*", "arn:aws:lambda:*:111122223333:function:*") == nil)
+        #expect(Wildcard.witness("*:111122223333:function:a:b", "arn:aws:lambda:*:111122223333:function:*") == nil)
+        // a literal * is every resource, not a name the caller picks
+        let prodOnly = Self.document(Self.allow(["*"], ["*-prod*"]))
+        #expect(!AWSAuthorizer(principal: Self.user("p"), policies: [prodOnly], boundary: nil).decide("iam:CreateUser", on: "*").isAllowed)
+    }
+
+    @Test func aDenyOnTheNamesAnAllowAdmitsBlocksPassingARoleToLambda() {
+        // Allow CreateFunction/InvokeFunction on prod-api-*, Deny on prod-*: every name the Allow admits is denied.
+        var estate = Estate(observedAt: Date(timeIntervalSince1970: 1_750_000_000), scope: "aws:\(Self.account)")
+        let caller = Self.user("deployer")
+        let admin = Self.role("lambda-admin")
+        estate.identities += [caller, admin]
+        let trust = Policy(id: admin.id + "#trust", name: "trust", kind: .trust, document: PolicyDocument(statements: [
+            PolicyStatement(effect: .allow, principals: .only(PrincipalSet(service: ["lambda.amazonaws.com"])), actions: .only(["sts:AssumeRole"])),
+        ]))
+        let everything = Policy(id: "arn:aws:iam::aws:policy/AdministratorAccess", name: "AdministratorAccess", kind: .providerManaged,
+                                document: PolicyDocument(statements: [Self.allow(["*"])]))
+        func policy(deny: Bool) -> Policy {
+            var statements = [
+                Self.allow(["iam:PassRole"], [admin.id]),
+                Self.allow(["lambda:CreateFunction", "lambda:InvokeFunction"], ["arn:aws:lambda:*:111122223333:function:prod-api-*"]),
+            ]
+            if deny {
+                statements.append(PolicyStatement(effect: .deny, actions: .only(["lambda:*"]), resources: .only(["arn:aws:lambda:*:111122223333:function:prod-*"])))
+            }
+            return Policy(id: "arn:aws:iam::111122223333:policy/deploy-\(deny)", name: "deploy", kind: .customerManaged, document: PolicyDocument(statements: statements))
+        }
+        estate.policies += [trust, everything]
+        estate.grants += [Grant(subjectId: admin.id, policyId: trust.id, via: .trust), Grant(subjectId: admin.id, policyId: everything.id, via: .attached)]
+        var open = estate
+        open.policies.append(policy(deny: false))
+        open.grants.append(Grant(subjectId: caller.id, policyId: policy(deny: false).id, via: .attached))
+        var denied = estate
+        denied.policies.append(policy(deny: true))
+        denied.grants.append(Grant(subjectId: caller.id, policyId: policy(deny: true).id, via: .attached))
+        func passes(_ estate: Estate) -> Bool {
+            AWSGraph.fragment(for: estate, index: EstateIndex([estate])).edges.contains { $0.from == caller.id && $0.rule == "aws.pass-role.lambda" }
+        }
+        #expect(passes(open))
+        #expect(!passes(denied))
     }
 
     @Test func sharedPoliciesHangOnOneNodeAndStayLinear() {

@@ -239,23 +239,10 @@ public struct AWSAuthorizer: Sendable {
 
     // MARK: Statements
 
-    /// Whether a statement applies to the request. A resource with wildcards stands for a resource
-    /// the caller names itself (a new function): an `Allow` applies when its patterns can name
-    /// some such resource, a `Deny` only when its patterns cover all of them.
+    /// Whether a statement applies to the request, the resource matched as written (`*` in a request is the
+    /// literal "every resource"; a resource the caller names is first made concrete, see ``Wildcard/witness(_:_:)``).
     private func covers(_ statement: PolicyStatement, _ action: String, _ resource: String) -> Bool {
-        guard statement.coversAction(action) else { return false }
-        guard statement.effect == .allow, resource.contains("*") else { return statement.coversResource(resource, variables: variables) }
-        switch statement.resources {
-        case nil: return true
-        case .only(let patterns):
-            return patterns.contains { pattern in
-                guard let resolved = pattern.contains("${") ? PolicyVariables.resolve(pattern, variables) : pattern else { return false }
-                return Wildcard.intersects(resolved, resource)
-            }
-        case .except(let patterns):
-            // NotResource allows every resource except those listed; some new resource escapes them unless one covers all.
-            return !patterns.contains { Wildcard.matches($0, resource, caseInsensitive: false) }
-        }
+        statement.coversAction(action) && statement.coversResource(resource, variables: variables)
     }
 
     private func ref(_ source: Source, _ index: Int) -> StatementRef {
@@ -345,29 +332,64 @@ extension Date {
 }
 
 extension Wildcard {
-    /// Whether a policy's pattern `a` can match some resource named by `b`, a pattern whose `*` stands
-    /// for a name the caller chooses: within one ARN component (names hold no colons), while `a`'s
-    /// own `*` matches any run, colons included, as AWS matches them.
+    /// A string both patterns match, or nil when there is none. `shape`'s wildcards stand for a name the caller
+    /// chooses: non-empty runs within one ARN component (names hold no colons); `pattern`'s `*` matches any run,
+    /// colons included, as AWS matches them. The witness is the shortest such string, with `x` for what the
+    /// caller picks freely.
     ///
-    /// For example, `intersects("arn:aws:lambda:*:*:function:app-*", "arn:aws:lambda:us-east-1:1:function:*")` is true.
-    static func intersects(_ a: String, _ b: String) -> Bool {
-        let p = Array(a.utf8), q = Array(b.utf8)
-        let star = UInt8(ascii: "*"), any = UInt8(ascii: "?"), colon = UInt8(ascii: ":")
-        // reachable[i][j]: the prefixes p[..<i] and q[..<j] can match a common string.
-        var reachable = [Bool](repeating: false, count: (p.count + 1) * (q.count + 1))
+    /// For example, `witness("arn:aws:lambda:*:1:function:app-*", "arn:aws:lambda:us-east-1:1:function:*")` is
+    /// `"arn:aws:lambda:us-east-1:1:function:app-"` (a name the allow admits; the pattern's `*` may match nothing).
+    public static func witness(_ pattern: String, _ shape: String) -> String? {
+        let p = Array(pattern.utf8), q = Array(shape.utf8)
+        let star = UInt8(ascii: "*"), any = UInt8(ascii: "?"), colon = UInt8(ascii: ":"), filler = UInt8(ascii: "x")
         let width = q.count + 1
-        reachable[0] = true
-        for i in 0...p.count {
-            for j in 0...q.count where reachable[i * width + j] {
-                if i < p.count, p[i] == star { reachable[(i + 1) * width + j] = true }
-                if j < q.count, q[j] == star { reachable[i * width + j + 1] = true }
-                if i < p.count, j < q.count {
-                    if p[i] == star { reachable[i * width + j + 1] = true }
-                    if q[j] == star, p[i] != colon { reachable[(i + 1) * width + j] = true }
-                    if p[i] == q[j] || p[i] == any || q[j] == any { reachable[(i + 1) * width + j + 1] = true }
+        // State (i, j, fresh): prefixes p[..<i] and q[..<j] matched; `fresh` when q[j-1] is a star that has emitted nothing yet.
+        struct Step { var i: Int; var j: Int; var fresh: Bool; var emitted: UInt8? }
+        var previous = [Int: Step]()
+        func key(_ i: Int, _ j: Int, _ fresh: Bool) -> Int { (i * width + j) * 2 + (fresh ? 1 : 0) }
+        var queue: [(Int, Int, Bool)] = [(0, 0, false)]
+        var seen: Set<Int> = [key(0, 0, false)]
+        var head = 0
+        func push(_ i: Int, _ j: Int, _ fresh: Bool, from: (Int, Int, Bool), _ emitted: UInt8?) {
+            let k = key(i, j, fresh)
+            guard seen.insert(k).inserted else { return }
+            previous[k] = Step(i: from.0, j: from.1, fresh: from.2, emitted: emitted)
+            queue.append((i, j, fresh))
+        }
+        while head < queue.count {
+            let (i, j, fresh) = queue[head]
+            head += 1
+            if i == p.count && j == q.count && !fresh {
+                var out: [UInt8] = []
+                var k = key(i, j, fresh)
+                while let step = previous[k] {
+                    if let emitted = step.emitted { out.append(emitted) }
+                    k = key(step.i, step.j, step.fresh)
+                }
+                return String(decoding: out.reversed(), as: UTF8.self)
+            }
+            let here = (i, j, fresh)
+            // The pattern's star matches nothing more.
+            if i < p.count, p[i] == star { push(i + 1, j, fresh, from: here, nil) }
+            if j < q.count, q[j] == star, !fresh { push(i, j + 1, true, from: here, nil) }
+            // Emit one character of the shape: both sides must accept it (a caller's star must first produce something).
+            if i < p.count, j < q.count, q[j] != star, !fresh {
+                let c = q[j] == any ? (p[i] == star || p[i] == any ? filler : p[i]) : q[j]
+                if p[i] == star { push(i, j + 1, false, from: here, c) }
+                else if p[i] == any || p[i] == c { push(i + 1, j + 1, false, from: here, c) }
+            }
+            // Inside the shape's star (q[j-1]), emit a character the pattern accepts (never a colon).
+            if j > 0, q[j - 1] == star {
+                if i < p.count, p[i] != star {
+                    let c = p[i] == any ? filler : p[i]
+                    if c != colon { push(i + 1, j, false, from: here, c) }
+                } else if i < p.count, p[i] == star {
+                    push(i, j, false, from: here, filler)
+                } else if fresh {
+                    continue
                 }
             }
         }
-        return reachable[p.count * width + q.count]
+        return nil
     }
 }

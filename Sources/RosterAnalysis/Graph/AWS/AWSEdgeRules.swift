@@ -276,7 +276,8 @@ public struct PassRoleTechnique: Sendable {
         }
     }
 
-    static func arn(_ service: String, _ resource: String) -> String { "arn:aws:\(service):us-east-1:{account}:\(resource)" }
+    /// The ARN of a resource the caller creates, in any region it picks.
+    static func arn(_ service: String, _ resource: String) -> String { "arn:aws:\(service):*:{account}:\(resource)" }
 
     public static let all: [PassRoleTechnique] = [
         PassRoleTechnique(

@@ -208,22 +208,37 @@ public struct AWSGraphContext: Sendable {
         return undecided
     }
 
-    /// Every one of `actions` decided on its resource; nil when one is denied. Undecided when one is.
+    /// Every one of `requests` decided, nil when one is denied, undecided when one is. A resource with `*` is one the
+    /// caller names (a new function): requests on the same such resource are decided together on one concrete
+    /// name that an allow statement admits (``Wildcard/witness(_:_:)``), so a Deny or a boundary that covers that
+    /// name counts, and creating one function and invoking another does not pass for invoking what it created.
     func allAllowed(_ principal: Int, _ requests: [(action: String, resource: String)], with extra: AWSRequestContext? = nil) -> PermissionDecision? {
         let authorizer = authorizers[principal]
+        guard requests.allSatisfy({ authorizer.mayAllow($0.action) }) else { return nil }
         var statements: [StatementRef] = []
         var reasons: [String] = []
         var undecided = false
-        for request in requests {
-            guard authorizer.mayAllow(request.action) else { return nil }
-            let decision = authorizer.decide(request.action, on: request.resource, with: extra)
-            switch decision.outcome {
-            case .denied: return nil
-            case .undecided: undecided = true
-            case .allowed: break
+        var shapes: [String] = []
+        for request in requests where !shapes.contains(request.resource) { shapes.append(request.resource) }
+        for shape in shapes {
+            let actions = requests.filter { $0.resource == shape }.map(\.action)
+            let names: [String]
+            if shape.contains("*") {
+                names = Array(Set(authorizer.allowedResourcePatterns(actions[0]).compactMap { Wildcard.witness($0, shape) }).sorted().prefix(8))
+            } else {
+                names = [shape]
             }
-            statements += decision.statements
-            reasons += decision.reasons
+            var best: [PermissionDecision]?
+            for name in names {
+                let decisions = actions.map { authorizer.decide($0, on: name, with: extra) }
+                guard !decisions.contains(where: { $0.outcome == .denied }) else { continue }
+                best = decisions
+                if decisions.allSatisfy(\.isAllowed) { break }
+            }
+            guard let best else { return nil }
+            undecided = undecided || best.contains { $0.outcome == .undecided }
+            statements += best.flatMap(\.statements)
+            reasons += best.flatMap(\.reasons)
         }
         return PermissionDecision(outcome: undecided ? .undecided : .allowed, statements: Self.unique(statements), reasons: reasons)
     }
@@ -238,7 +253,4 @@ public struct AWSGraphContext: Sendable {
             statement: statements.first, otherStatements: statements.count > 1 ? Array(statements.dropFirst()) : nil)
     }
 
-    /// A representative resource ARN of a service in this account, for actions whose resource the
-    /// attacker chooses (a new function, a new instance).
-    func sample(_ service: String, _ resource: String) -> String { "arn:aws:\(service):us-east-1:\(account):\(resource)" }
 }

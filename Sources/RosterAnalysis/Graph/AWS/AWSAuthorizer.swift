@@ -39,7 +39,7 @@ public struct AWSAuthorizer: Sendable {
     public let principalId: String
     public let account: String?
     public let kind: IdentityKind
-    let identityPolicies: [Source]
+    private(set) var identityPolicies: [Source]
     let boundary: Source?
     /// Service control policy levels, root first; each level must allow.
     let controlPolicies: [[Source]]
@@ -214,6 +214,14 @@ public struct AWSAuthorizer: Sendable {
         return PermissionDecision(outcome: .allowed, statements: allowing, reasons: reasons)
     }
 
+    /// The same principal with more identity-based policies: what it could do after joining a group.
+    public func adding(_ policies: [Policy]) -> AWSAuthorizer {
+        var copy = self
+        let held = Set(identityPolicies.map(\.id))
+        copy.identityPolicies += policies.filter { !held.contains($0.id) }.map(Source.init)
+        return copy
+    }
+
     /// Whether any identity-based statement allows the action at all, on any resource: a cheap test
     /// that spares evaluating the many principals that cannot.
     public func mayAllow(_ action: String) -> Bool {
@@ -305,8 +313,11 @@ public struct AWSAuthorizer: Sendable {
         case nil:
             return nil
         case .except(let excluded):
-            let listed = excluded.aws.contains { $0 == principalId || isAccountPrincipal($0) }
-            return listed ? nil : .account
+            // AWS supports NotPrincipal only with Deny (and never in a role's trust policy): an Allow with it admits nobody.
+            // With Deny it exempts a caller only when both its account and its own ARN are listed.
+            guard statement.effect == .deny else { return nil }
+            let exempt = excluded.aws.contains(principalId) && excluded.aws.contains(where: isAccountPrincipal)
+            return exempt ? nil : .account
         case .only(let set):
             if set.aws.contains(principalId) { return .arn }
             if set.aws.contains(where: isAccountPrincipal) { return .account }

@@ -79,11 +79,28 @@ public enum AWSEdgeRules {
 
     // MARK: Rewriting its own permissions
 
-    static let adminPolicyContext: AWSRequestContext = {
+    /// What a request to grant itself administrator access carries: `iam:PolicyARN` for an Attach* call (the
+    /// AdministratorAccess a taker would attach); a Put* call (an inline document) carries no policy ARN.
+    static func grantContext(_ action: String) -> AWSRequestContext {
         var extra = AWSRequestContext()
-        extra.set("iam:PolicyARN", administratorAccess)
+        if action.lowercased().hasPrefix("iam:attach") {
+            extra.set("iam:PolicyARN", administratorAccess)
+        } else {
+            extra.setAbsent("iam:PolicyARN")
+        }
         return extra
-    }()
+    }
+
+    /// The first of `actions` allowed on `resource`, each decided with its own ``grantContext(_:)``.
+    static func firstGrant(_ context: AWSGraphContext, _ principal: Int, _ actions: [String], on resource: String) -> (String, PermissionDecision)? {
+        var undecided: (String, PermissionDecision)?
+        for action in actions {
+            guard let found = context.firstAllowed(principal, [action], on: resource, with: grantContext(action)) else { continue }
+            if found.1.isAllowed { return found }
+            undecided = undecided ?? found
+        }
+        return undecided
+    }
 
     public static let userPolicy = ownPolicy(
         id: "aws.iam.user-policy", kind: .iamUser, noun: "user", actions: ["iam:PutUserPolicy", "iam:AttachUserPolicy"],
@@ -101,7 +118,7 @@ public enum AWSEdgeRules {
             summary: actions.joined(separator: " or ") + " on its own \(noun) lets it grant itself anything.", references: references
         ) { context, principal in
             let me = context.principals[principal]
-            guard me.kind == kind, let (action, decision) = context.firstAllowed(principal, actions, on: me.id, with: adminPolicyContext) else { return [] }
+            guard me.kind == kind, let (action, decision) = firstGrant(context, principal, actions, on: me.id) else { return [] }
             return [context.edge(principal, to: context.adminNode, rule: id, reason: "it can call \(action) on its own \(noun) and grant itself administrator access", decision)]
         }
     }
@@ -113,7 +130,7 @@ public enum AWSEdgeRules {
     ) { context, principal in
         let me = context.principals[principal]
         for group in context.groupsOfMember[me.id] ?? [] {
-            if let (action, decision) = context.firstAllowed(principal, ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"], on: group, with: adminPolicyContext) {
+            if let (action, decision) = firstGrant(context, principal, ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"], on: group) {
                 return [context.edge(principal, to: context.adminNode, rule: "aws.iam.group-policy", reason: "it can call \(action) on its group \(group) and grant the group administrator access", decision)]
             }
         }
@@ -179,9 +196,11 @@ public enum AWSEdgeRules {
     ) { context, principal in
         guard context.principals[principal].kind == .iamUser, context.authorizer(principal).mayAllow("iam:AddUserToGroup") else { return [] }
         for group in context.groups where context.adminGroups.contains(group.id) {
-            if let (_, decision) = context.firstAllowed(principal, ["iam:AddUserToGroup"], on: group.id) {
-                return [context.edge(principal, to: context.adminNode, rule: "aws.iam.add-user-to-group", reason: "it can call iam:AddUserToGroup on \(group.name), whose policies make members administrators", decision)]
-            }
+            guard let (_, decision) = context.firstAllowed(principal, ["iam:AddUserToGroup"], on: group.id) else { continue }
+            // A member is still bound by its own boundary and the SCPs: judge it with the group's policies added.
+            let joined = AWSGraphContext.isAdministrator(context.authorizer(principal).adding(context.groupPolicies[group.id] ?? []))
+            guard joined.isAllowed else { continue }
+            return [context.edge(principal, to: context.adminNode, rule: "aws.iam.add-user-to-group", reason: "it can call iam:AddUserToGroup on \(group.name), whose policies make members administrators", decision)]
         }
         return []
     }
@@ -192,8 +211,16 @@ public enum AWSEdgeRules {
         references: [iamAPI + "API_UpdateAssumeRolePolicy.html"]
     ) { context, principal in
         guard context.authorizer(principal).mayAllow("iam:UpdateAssumeRolePolicy") else { return [] }
+        let me = context.principals[principal]
+        // The trust it would write: its own ARN, allowed to assume the role.
+        let rewritten = Policy(id: "\(me.id)#rewritten-trust", name: "the trust policy it would write", kind: .trust, document: PolicyDocument(statements: [
+            PolicyStatement(effect: .allow, principals: .only(PrincipalSet(aws: [me.id])), actions: .only(["sts:AssumeRole"])),
+        ]))
         return context.candidates(principal, ["iam:UpdateAssumeRolePolicy"], among: context.changeableRoles).compactMap { role in
             guard let (_, decision) = context.firstAllowed(principal, ["iam:UpdateAssumeRolePolicy"], on: role.id) else { return nil }
+            // Then it must be able to assume it: its boundary and the SCPs still apply.
+            let assume = context.authorizer(principal).decide("sts:AssumeRole", on: role.id, resourcePolicy: rewritten, resourceAccount: role.account)
+            guard assume.outcome != .denied else { return nil }
             return context.edge(principal, to: role.id, rule: "aws.iam.update-assume-role-policy", reason: "it can call iam:UpdateAssumeRolePolicy on role \(role.name), make it trust itself and assume it", decision)
         }
     }
@@ -212,11 +239,15 @@ public enum AWSEdgeRules {
         return context.candidates(principal, ["sts:AssumeRole"], among: context.rolesTrustingBroadly).compactMap { role in assume(context, principal, role) }
     }
 
-    /// Roles whose trust names the principal's ARN: decided per principal.
+    /// Roles whose trust names the principal's ARN, or tests who the caller is: decided per principal.
     public static let assumeRoleByArn = EdgeRule<AWSGraphContext>(
         id: "aws.sts.assume-role", technique: "Assume a role", provider: .aws, summary: assumeRoleSummary, references: assumeRoleReferences
     ) { context, principal in
-        (context.rolesNamingArn[context.principals[principal].id] ?? []).compactMap { role in assume(context, principal, role) }
+        var roles = context.rolesNamingArn[context.principals[principal].id] ?? []
+        if context.authorizer(principal).mayAllow("sts:AssumeRole") {
+            roles += context.candidates(principal, ["sts:AssumeRole"], among: context.rolesTrustingPersonally).filter { role in !roles.contains { $0.id == role.id } }
+        }
+        return roles.compactMap { role in assume(context, principal, role) }
     }
 
     static func assume(_ context: AWSGraphContext, _ principal: Int, _ role: Identity) -> Edge? {
@@ -268,10 +299,17 @@ public struct PassRoleTechnique: Sendable {
             guard !needsInstanceProfile || context.profiledRoles.contains(role.id) else { return nil }
             let pass = authorizer.decide("iam:PassRole", on: role.id, with: passed)
             guard pass.outcome != .denied else { return nil }
-            let undecided = pass.outcome == .undecided || serviceDecision.outcome == .undecided
+            // The service must be able to assume the role for the caller's new resource.
+            var trustReasons: [String] = []
+            switch context.trustAdmits(role, service: service) {
+            case .fails: return nil
+            case .undecided(let why): trustReasons = [why]
+            case .matches: break
+            }
+            let undecided = pass.outcome == .undecided || serviceDecision.outcome == .undecided || !trustReasons.isEmpty
             let both = PermissionDecision(
                 outcome: undecided ? .undecided : .allowed, statements: AWSGraphContext.unique(pass.statements + serviceDecision.statements),
-                reasons: pass.reasons + serviceDecision.reasons)
+                reasons: pass.reasons + serviceDecision.reasons + trustReasons.map { "condition: \($0)" })
             return context.edge(principal, to: role.id, rule: id, reason: "it can pass role \(role.name) to \(service) and run code there as the role", both)
         }
     }
@@ -302,12 +340,13 @@ public struct PassRoleTechnique: Sendable {
             needsInstanceProfile: false, reference: "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html"),
         PassRoleTechnique(
             id: "aws.pass-role.datapipeline", service: "datapipeline.amazonaws.com", technique: "Pass a role to a Data Pipeline",
-            requests: [[("datapipeline:CreatePipeline", "*"), ("datapipeline:PutPipelineDefinition", "*")]],
+            requests: [[("datapipeline:CreatePipeline", "*"), ("datapipeline:PutPipelineDefinition", "*"), ("datapipeline:ActivatePipeline", "*")]],
             needsInstanceProfile: false, reference: "https://docs.aws.amazon.com/datapipeline/latest/APIReference/API_PutPipelineDefinition.html"),
         PassRoleTechnique(
             id: "aws.pass-role.sagemaker", service: "sagemaker.amazonaws.com", technique: "Pass a role to a SageMaker notebook, training or processing job",
             requests: [
-                [("sagemaker:CreateNotebookInstance", arn("sagemaker", "notebook-instance/*"))],
+                [("sagemaker:CreateNotebookInstance", arn("sagemaker", "notebook-instance/*")),
+                 ("sagemaker:CreatePresignedNotebookInstanceUrl", arn("sagemaker", "notebook-instance/*"))],
                 [("sagemaker:CreateTrainingJob", arn("sagemaker", "training-job/*"))],
                 [("sagemaker:CreateProcessingJob", arn("sagemaker", "processing-job/*"))],
             ],
@@ -324,7 +363,9 @@ public struct PassRoleTechnique: Sendable {
             id: "aws.pass-role.autoscaling", service: "ec2.amazonaws.com", technique: "Pass a role to instances an Auto Scaling group launches",
             requests: [
                 [("autoscaling:CreateLaunchConfiguration", arn("autoscaling", "launchConfiguration:*")), ("autoscaling:CreateAutoScalingGroup", arn("autoscaling", "autoScalingGroup:*"))],
-                [("ec2:CreateLaunchTemplate", arn("ec2", "launch-template/*")), ("autoscaling:CreateAutoScalingGroup", arn("autoscaling", "autoScalingGroup:*"))],
+                // With a launch template the group launches as the caller: it needs ec2:RunInstances too.
+                [("ec2:CreateLaunchTemplate", arn("ec2", "launch-template/*")), ("autoscaling:CreateAutoScalingGroup", arn("autoscaling", "autoScalingGroup:*")),
+                 ("ec2:RunInstances", arn("ec2", "instance/*"))],
             ],
             needsInstanceProfile: true, reference: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html"),
     ]

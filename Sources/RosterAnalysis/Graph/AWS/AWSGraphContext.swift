@@ -23,8 +23,9 @@ public struct AWSGraphContext: Sendable {
     let groups: [Resource]
     let groupMembers: [String: [String]]
     let groupsOfMember: [String: [String]]
-    /// Groups whose members are administrators through the group's policies alone.
+    /// Groups whose members are administrators through the group's policies alone, with those policies.
     let adminGroups: Set<String>
+    let groupPolicies: [String: [Policy]]
     let trustPolicies: [String: Policy]
     /// Roles an instance profile carries (EC2 can run as them).
     let profiledRoles: Set<String>
@@ -32,8 +33,11 @@ public struct AWSGraphContext: Sendable {
     let rolesTrustingService: [String: [Identity]]
     /// Roles whose trust names a principal's ARN directly, by that ARN.
     let rolesNamingArn: [String: [Identity]]
-    /// Roles whose trust admits this account (its root), any account, or everyone.
+    /// Roles whose trust admits this account (its root), any account, or everyone, decided once per policy set.
     let rolesTrustingBroadly: [Identity]
+    /// Roles whose trust admits the account but tests who the caller is (a Deny, `aws:PrincipalArn`, principal
+    /// tags…): decided for every principal.
+    let rolesTrustingPersonally: [Identity]
     let customerPolicies: [String: Policy]
     let attachedPolicies: [String: [String]]
     /// Users that already hold two access keys (the most IAM allows), by id.
@@ -63,6 +67,7 @@ public struct AWSGraphContext: Sendable {
         var byService: [String: [Identity]] = [:]
         var byArn: [String: [Identity]] = [:]
         var broad: [Identity] = []
+        var personal: [Identity] = []
         for role in roles {
             guard let policy = index.trustPolicy(of: role), let document = policy.awsDocument else { continue }
             trust[role.id] = policy
@@ -76,12 +81,13 @@ public struct AWSGraphContext: Sendable {
                 default: break
                 }
             }
-            if isBroad { broad.append(role) }
+            if isBroad, Self.isPersonal(document) { personal.append(role) } else if isBroad { broad.append(role) }
         }
         trustPolicies = trust
         rolesTrustingService = byService.mapValues { Self.unique($0) }
         rolesNamingArn = byArn.mapValues { Self.unique($0) }
         rolesTrustingBroadly = broad
+        rolesTrustingPersonally = personal
         profiledRoles = Set(estate.edges.filter { $0.kind == .carries }.map(\.to))
         customerPolicies = Dictionary(estate.policies.filter { $0.kind == .customerManaged }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var attached: [String: [String]] = [:]
@@ -106,7 +112,7 @@ public struct AWSGraphContext: Sendable {
             if let organization { context.set("aws:PrincipalOrgID", organization) }
             let authorizer = AWSAuthorizer(principal: principal, policies: granted, boundary: boundary, controlPolicies: controls, context: context)
             authorizers.append(authorizer)
-            let key = Self.signature(principal: principal, granted: granted, boundary: boundary) + (controls.isEmpty ? "" : "\nscp")
+            let key = Self.signature(principal: principal, granted: granted, boundary: boundary, controls: controls) + (controls.isEmpty ? "" : "\nscp")
             if let existing = setIndex[key] {
                 setOf.append(existing)
                 holders[existing].append(i)
@@ -122,19 +128,22 @@ public struct AWSGraphContext: Sendable {
 
         // Groups whose own policies make any member an administrator.
         var adminGroups: Set<String> = []
+        var groupPolicies: [String: [Policy]] = [:]
         for group in groups {
             let policies = (index.grantsBySubject[group.id] ?? []).filter { $0.via == .attached || $0.via == .inline }.compactMap { index.policiesById[$0.policyId] }
             guard !policies.isEmpty else { continue }
+            groupPolicies[group.id] = policies
             let probe = Identity(id: "\(group.id)#member", provider: .aws, kind: .iamUser, name: "member", account: account, nature: .machine)
             if Self.isAdministrator(AWSAuthorizer(principal: probe, policies: policies, boundary: nil)).isAllowed { adminGroups.insert(group.id) }
         }
         self.adminGroups = adminGroups
+        self.groupPolicies = groupPolicies
     }
 
     /// The key of a principal's policy set: what its decisions depend on. Principals whose policies
     /// use variables or test the principal's own keys get a key of their own.
-    static func signature(principal: Identity, granted: [Policy], boundary: Policy?) -> String {
-        let statements = granted.flatMap(\.awsStatements) + (boundary?.awsStatements ?? [])
+    static func signature(principal: Identity, granted: [Policy], boundary: Policy?, controls: [[Policy]] = []) -> String {
+        let statements = granted.flatMap(\.awsStatements) + (boundary?.awsStatements ?? []) + controls.joined().flatMap(\.awsStatements)
         let personal = statements.contains { statement in
             let resources: [String]
             switch statement.resources {
@@ -148,8 +157,47 @@ public struct AWSGraphContext: Sendable {
                 }
         }
         if personal { return principal.id }
-        let mfa = principal.nature == .human ? "human" : principal.kind.rawValue
-        return ([mfa, boundary?.id ?? "-"] + granted.map(\.id).sorted()).joined(separator: "\n")
+        let mfa = principal.nature == .human ? "human" : "machine"
+        return ([principal.kind.rawValue, mfa, boundary?.id ?? "-"] + granted.map(\.id).sorted()).joined(separator: "\n")
+    }
+
+    /// Whether a role's trust lets a service assume it for a resource the caller creates in this account:
+    /// `.matches`, `.fails` (no Allow holds, or a Deny does), or `.undecided` with the condition that decides
+    /// (an `aws:SourceArn` naming one existing resource, say). The caller's resource is in this account, so
+    /// `aws:SourceAccount` and `aws:SourceOwner` hold.
+    func trustAdmits(_ role: Identity, service: String) -> ConditionOutcome {
+        guard let document = trustPolicies[role.id]?.awsDocument else { return .fails }
+        var context = AWSRequestContext()
+        context.set("aws:SourceAccount", account)
+        context.set("aws:SourceOwner", account)
+        func names(_ statement: PolicyStatement) -> Bool {
+            guard statement.coversAction("sts:AssumeRole"), case .only(let set)? = statement.principals else { return false }
+            return set.everyone || set.service.contains { $0.lowercased() == service }
+        }
+        var admitted: ConditionOutcome = .fails
+        for statement in document.statements where names(statement) {
+            let outcome = AWSConditions.evaluate(statement.conditions, in: context)
+            switch (statement.effect, outcome) {
+            case (.deny, .matches): return .fails
+            case (.deny, .undecided(let why)): admitted = .undecided("a Deny in the trust may apply: \(why)")
+            case (.allow, .matches): if case .fails = admitted { admitted = .matches }
+            case (.allow, .undecided(let why)): if case .fails = admitted { admitted = .undecided("the trust admits \(service) only if: \(why)") }
+            default: break
+            }
+        }
+        return admitted
+    }
+
+    /// Whether a trust policy's answer can differ between callers of the same account holding the same policies.
+    static func isPersonal(_ document: PolicyDocument) -> Bool {
+        document.statements.contains { statement in
+            statement.effect == .deny
+                || statement.conditions.contains { condition in
+                    let key = condition.key.lowercased()
+                    return key.hasPrefix("aws:principal") || key == "aws:username" || key == "aws:userid" || key == "aws:sourceidentity"
+                        || condition.values.contains { $0.contains("${") }
+                }
+        }
     }
 
     static func unique(_ roles: [Identity]) -> [Identity] {

@@ -317,4 +317,91 @@ struct AWSGraphTests {
         #expect(toxic?.evidence.contains { $0.contains("aws.sensitive-access") && $0.contains("secretsmanager:GetSecretValue") } == true)
         #expect(!analysis.findings.contains { $0.ruleId == GraphFindings.pathToAdmin.id })
     }
+
+    // MARK: Who asks matters
+
+    /// An estate of one account with the given principals, policies (attached to the named principals) and extra grants.
+    static func estate(_ identities: [Identity], policies: [(Policy, [String])], grants: [Grant] = []) -> Estate {
+        var estate = Estate(observedAt: Date(timeIntervalSince1970: 1_750_000_000), scope: "aws:\(account)")
+        estate.identities = identities
+        for (policy, holders) in policies {
+            estate.policies.append(policy)
+            for holder in holders { estate.grants.append(Grant(subjectId: holder, policyId: policy.id, via: policy.kind == .trust ? .trust : .attached)) }
+        }
+        estate.grants += grants
+        return estate
+    }
+
+    static func managed(_ name: String, _ statements: PolicyStatement...) -> Policy {
+        Policy(id: "arn:aws:iam::111122223333:policy/\(name)", name: name, kind: .customerManaged, document: PolicyDocument(statements: statements))
+    }
+
+    static func edges(_ estate: Estate, from: String, rule: String) -> [Edge] {
+        let fragment = AWSGraph.fragment(for: estate, index: EstateIndex([estate]))
+        let graph = AccessGraph(edges: fragment.edges)
+        // through a shared policy set or not, the steps from this principal
+        guard let node = graph.node(from) else { return [] }
+        return graph.reachable(from: node).map { graph.edges[$0.via] }.filter { $0.rule == rule }
+    }
+
+    @Test func aTrustThatTestsTheCallersArnAdmitsOnlyThatCaller() {
+        // Two roles with the same policy; the target trusts the account only for one of them (aws:PrincipalArn).
+        let deployer = Self.role("deployer"), intern = Self.role("intern"), target = Self.role("prod-admin")
+        let assume = Self.managed("assume", Self.allow(["sts:AssumeRole"]))
+        let trust = Policy(id: target.id + "#trust", name: "trust", kind: .trust, document: PolicyDocument(statements: [
+            PolicyStatement(effect: .allow, principals: .only(PrincipalSet(aws: ["arn:aws:iam::111122223333:root"])), actions: .only(["sts:AssumeRole"]),
+                            conditions: [PolicyCondition(operator: "ArnEquals", key: "aws:PrincipalArn", values: [deployer.id])]),
+        ]))
+        let estate = Self.estate([deployer, intern, target], policies: [(assume, [deployer.id, intern.id]), (trust, [target.id])])
+        #expect(Self.edges(estate, from: deployer.id, rule: "aws.sts.assume-role").map(\.to) == [target.id])
+        #expect(Self.edges(estate, from: intern.id, rule: "aws.sts.assume-role").isEmpty)
+    }
+
+    @Test func putPolicyCarriesNoPolicyArnSoAnAttachOnlyDenyDoesNotStopIt() {
+        // Deny attaching AWS-managed policies: PutUserPolicy (an inline document) has no iam:PolicyARN and stays open.
+        let user = Self.user("self-editor")
+        let policy = Self.managed("edit-self",
+            Self.allow(["iam:PutUserPolicy", "iam:AttachUserPolicy"], [user.id]),
+            PolicyStatement(effect: .deny, actions: .only(["iam:Attach*Policy", "iam:Put*Policy"]), resources: .only(["*"]),
+                            conditions: [PolicyCondition(operator: "ArnLike", key: "iam:PolicyARN", values: ["arn:aws:iam::aws:policy/*"])]))
+        let estate = Self.estate([user], policies: [(policy, [user.id])])
+        let edges = Self.edges(estate, from: user.id, rule: "aws.iam.user-policy")
+        #expect(edges.count == 1)
+        #expect(edges.first?.reason.contains("iam:PutUserPolicy") == true)
+    }
+
+    @Test func joiningAnAdminGroupKeepsTheJoinersBoundary() {
+        let bounded = Self.user("bounded"), free = Self.user("free")
+        let join = Self.managed("join", Self.allow(["iam:AddUserToGroup", "s3:*"]))
+        let boundary = Self.managed("boundary", Self.allow(["iam:AddUserToGroup", "s3:*"]))
+        let everything = Self.managed("everything", Self.allow(["*"]))
+        let group = Resource(id: "arn:aws:iam::111122223333:group/admins", provider: .aws, type: "aws.iam.group", name: "admins", account: Self.account)
+        var estate = Self.estate([bounded, free], policies: [(join, [bounded.id, free.id]), (boundary, []), (everything, [group.id])],
+                                 grants: [Grant(subjectId: bounded.id, policyId: boundary.id, via: .boundary)])
+        estate.resources.append(group)
+        #expect(Self.edges(estate, from: free.id, rule: "aws.iam.add-user-to-group").count == 1)
+        #expect(Self.edges(estate, from: bounded.id, rule: "aws.iam.add-user-to-group").isEmpty)
+    }
+
+    @Test func passRoleNeedsTheRolesTrustToAdmitTheService() {
+        // The role trusts CodeBuild only for one existing project (aws:SourceArn): the edge is conditional, named.
+        let dev = Self.user("dev"), role = Self.role("build-admin")
+        let build = Self.managed("build", Self.allow(["iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"]))
+        let everything = Self.managed("everything", Self.allow(["*"]))
+        let scoped = Policy(id: role.id + "#trust", name: "trust", kind: .trust, document: PolicyDocument(statements: [
+            PolicyStatement(effect: .allow, principals: .only(PrincipalSet(service: ["codebuild.amazonaws.com"])), actions: .only(["sts:AssumeRole"]),
+                            conditions: [PolicyCondition(operator: "ArnEquals", key: "aws:SourceArn", values: ["arn:aws:codebuild:us-east-1:111122223333:project/release"])]),
+        ]))
+        let estate = Self.estate([dev, role], policies: [(build, [dev.id]), (everything, [role.id]), (scoped, [role.id])])
+        let edges = Self.edges(estate, from: dev.id, rule: "aws.pass-role.codebuild")
+        #expect(edges.count == 1)
+        #expect(edges.first?.conditions.contains { $0.contains("aws:SourceArn") } == true)
+        // and a trust that denies the service closes it
+        let denied = Policy(id: role.id + "#trust", name: "trust", kind: .trust, document: PolicyDocument(statements: [
+            PolicyStatement(effect: .allow, principals: .only(PrincipalSet(service: ["codebuild.amazonaws.com"])), actions: .only(["sts:AssumeRole"])),
+            PolicyStatement(effect: .deny, principals: .only(PrincipalSet(service: ["codebuild.amazonaws.com"])), actions: .only(["sts:AssumeRole"])),
+        ]))
+        let closed = Self.estate([dev, role], policies: [(build, [dev.id]), (everything, [role.id]), (denied, [role.id])])
+        #expect(Self.edges(closed, from: dev.id, rule: "aws.pass-role.codebuild").isEmpty)
+    }
 }

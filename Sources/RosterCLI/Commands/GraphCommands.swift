@@ -69,11 +69,7 @@ struct CanCommand: AsyncParsableCommand {
     @Argument(help: "The resource: an ARN or * (AWS), a resource name (GCP, Azure), resource[.group][/subresource] or a URL path (Kubernetes).")
     var resource: String = "*"
 
-    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Kubernetes: the namespace of the request.", valueName: "namespace"))
-    var namespace: String?
-
-    @Option(help: ArgumentHelp("Kubernetes: the object's name, for rules limited by resourceNames.", valueName: "name"))
-    var name: String?
+    @OptionGroup var kubernetes: KubernetesRequestOptions
 
     func run() async throws {
         try await reportingErrors {
@@ -81,7 +77,7 @@ struct CanCommand: AsyncParsableCommand {
             let view = try await service.view()
             let id = try await service.resolveIdentity(identity, in: view)
             let decision = try await service.can(
-                id, action: action, resource: resource, kubernetes: .init(namespace: namespace, name: name), in: view)
+                id, action: action, resource: resource, kubernetes: kubernetes.request, in: view)
             try GraphOutput.printDecision(decision, identity: id, action: action, resource: resource, format: try global.tabular())
             switch decision.outcome {
             case .allowed: return
@@ -106,17 +102,13 @@ struct WhoCanCommand: AsyncParsableCommand {
     @Argument(help: "The resource: an ARN or * (AWS), a resource name (GCP, Azure), resource[.group][/subresource] (Kubernetes).")
     var resource: String = "*"
 
-    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Kubernetes: the namespace of the request.", valueName: "namespace"))
-    var namespace: String?
-
-    @Option(help: ArgumentHelp("Kubernetes: the object's name, for rules limited by resourceNames.", valueName: "name"))
-    var name: String?
+    @OptionGroup var kubernetes: KubernetesRequestOptions
 
     func run() async throws {
         try await reportingErrors {
             let service = try global.service()
             let view = try await service.view()
-            let answers = try await service.whoCan(action: action, resource: resource, kubernetes: .init(namespace: namespace, name: name), in: view)
+            let answers = try await service.whoCan(action: action, resource: resource, kubernetes: kubernetes.request, in: view)
             try GraphOutput.printWhoCan(answers, format: try global.tabular())
         }
     }
@@ -143,6 +135,17 @@ struct BlastRadiusCommand: AsyncParsableCommand {
             try GraphOutput.printBlastRadius(radius, stored: stored, format: try global.tabular())
         }
     }
+}
+
+/// Where a Kubernetes request is made, as `kubectl auth can-i` says it.
+struct KubernetesRequestOptions: ParsableArguments {
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Kubernetes: the namespace of the request.", valueName: "namespace"))
+    var namespace: String?
+
+    @Option(help: ArgumentHelp("Kubernetes: the object's name, for rules limited by resourceNames.", valueName: "name"))
+    var name: String?
+
+    var request: RosterService.KubernetesRequest { .init(namespace: namespace, name: name) }
 }
 
 extension Optional {

@@ -104,4 +104,7 @@ public struct EdgeKind: OpenKind {
     /// A principal holds a set of policies that many principals share; the access graph hangs
     /// the set's edges on one node instead of repeating them for every holder.
     public static let holds: EdgeKind = "holds"
+    /// A node that stands for every target of a kind (every IAM user of an account) leads to each of them: a
+    /// principal that may take over all of them gets one edge to the node instead of one per target.
+    public static let expandsTo: EdgeKind = "expands-to"
 }

@@ -52,6 +52,8 @@ public enum GraphLabels {
             return "\(kind.label) of \(parts[1])"
         }
         if id.hasPrefix("aws:policy-set:") { return "a policy set shared by several principals" }
+        if parts.count == 3, parts[0] == "aws", parts[2] == "every-user" { return "every IAM user of \(parts[1])" }
+        if parts.count == 3, parts[0] == "aws", parts[2] == "every-role" { return "every IAM role of \(parts[1])" }
         return id
     }
 

@@ -236,7 +236,7 @@ struct AWSGraphTests {
         #expect(!passes(denied))
     }
 
-    @Test func sharedPoliciesHangOnOneNodeAndStayLinear() {
+    @Test func sharedPoliciesHangOnOneNodeAndStayLinear() throws {
         // 200 users who may all create keys for every user: edges grow with users, not users squared.
         var estate = Estate(observedAt: Date(timeIntervalSince1970: 1_750_000_000), scope: "aws:\(Self.account)")
         let keys = Policy(id: "arn:aws:iam::111122223333:policy/keys", name: "keys", kind: .customerManaged, document: PolicyDocument(statements: [
@@ -249,8 +249,19 @@ struct AWSGraphTests {
             estate.grants.append(Grant(subjectId: user.id, policyId: keys.id, via: .attached))
         }
         let fragment = AWSGraph.fragment(for: estate, index: EstateIndex([estate]))
-        #expect(fragment.edges.filter { $0.rule == "aws.iam.create-access-key" }.count == 200)
+        // one policy set, one edge to "every user", and each user once from both sides
+        #expect(fragment.edges.filter { $0.rule == "aws.iam.create-access-key" }.count == 1)
         #expect(fragment.edges.filter { $0.kind == .holds }.count == 200)
+        #expect(fragment.edges.filter { $0.kind == .expandsTo }.count == 200)
+        // and a path still reads user to user, with the statement that allows it
+        let graph = AccessGraph(edges: fragment.edges)
+        let target = try #require(graph.node(Self.user("u7").id))
+        let reached = graph.reachable(from: try #require(graph.node(Self.user("u3").id)))
+        var via: [Int: Int] = [:]
+        for entry in reached { via[entry.node] = entry.via }
+        let steps = AccessGraph.steps(graph.path(to: target, via: via))
+        #expect(steps.map(\.rule) == ["aws.iam.create-access-key"])
+        #expect(steps.first?.from == Self.user("u3").id && steps.first?.to == Self.user("u7").id && steps.first?.statement?.policyId == keys.id)
     }
 
     @Test func crossAccountTrustNeedsBothSides() {

@@ -20,7 +20,7 @@ public import RosterModel
 /// ```
 public struct AccessGraph: Sendable {
     /// Edge kinds a path may follow.
-    public static let traversable: Set<EdgeKind> = [.canTakeOver, .holds, .actsAs, .canAccess, .holdsCredentialOf]
+    public static let traversable: Set<EdgeKind> = [.canTakeOver, .holds, .expandsTo, .actsAs, .canAccess, .holdsCredentialOf]
 
     public let ids: [String]
     public let edges: [Edge]
@@ -87,7 +87,7 @@ public struct AccessGraph: Sendable {
         }
     }
 
-    func weight(_ edge: Int) -> Int { edges[edge].kind == .holds ? 0 : 1 }
+    func weight(_ edge: Int) -> Int { edges[edge].kind == .holds || edges[edge].kind == .expandsTo ? 0 : 1 }
 
     /// For every node, the edge that starts a shortest path to one of `targets` (-1 when none does,
     /// or for the targets themselves), and the path's length in steps. 0-1 breadth-first search over
@@ -195,6 +195,11 @@ public struct AccessGraph: Sendable {
         var holder: String?
         var held: [StatementRef] = []
         for edge in path {
+            // "every user" → one user: the step before reaches that user.
+            if edge.kind == .expandsTo, !out.isEmpty {
+                out[out.count - 1].to = edge.to
+                continue
+            }
             if edge.kind == .holds {
                 holder = holder ?? edge.from
                 held += edge.statements

@@ -25,7 +25,7 @@ public enum AWSGraph {
         }
 
         // Self rules, per principal; target rules, per policy set, in parallel chunks.
-        let setEdges = collect(Array(context.holders.indices)) { set in
+        let decided = collect(Array(context.holders.indices)) { set in
             let holder = context.holders[set][0]
             let admin = AWSEdgeRules.administrator.edges(in: context, principal: holder)
             // An administrator outright reaches everything already: only its sensitive access is worth listing.
@@ -33,11 +33,18 @@ public enum AWSGraph {
             return admin + AWSEdgeRules.targetRules.filter { $0.id != AWSEdgeRules.administrator.id }.flatMap { $0.edges(in: context, principal: holder) }
         }
         // An administrator outright needs no escalation: its self rules would only repeat that.
-        let outright = Set(setEdges.indices.filter { set in setEdges[set].contains { $0.rule == AWSEdgeRules.administrator.id && $0.conditions.isEmpty } })
+        let outright = Set(decided.indices.filter { set in decided[set].contains { $0.rule == AWSEdgeRules.administrator.id && $0.conditions.isEmpty } })
         for edges in collect(Array(context.principals.indices), { principal in
             outright.contains(context.setOf[principal]) ? [] : AWSEdgeRules.selfRules.flatMap { $0.edges(in: context, principal: principal) }
         }) { fragment.edges += edges.filter { $0.from != $0.to } }
 
+        var expansions: Set<String> = []
+        let setEdges = decided.map { compact($0, context: context, expansions: &expansions) }
+        for node in expansions.sorted() {
+            let (label, targets) = node.hasSuffix(":every-user") ? ("every IAM user of \(context.account)", context.users) : ("every IAM role of \(context.account)", context.changeableRoles)
+            fragment.nodes[node] = label
+            fragment.edges += targets.map { Edge(from: node, to: $0.id, kind: .expandsTo, rule: "aws.every", reason: "\(label) includes \($0.name)") }
+        }
         for (set, edges) in setEdges.enumerated() where !edges.isEmpty {
             let holders = context.holders[set]
             if holders.count == 1 {
@@ -60,6 +67,41 @@ public enum AWSGraph {
             }
         }
         return fragment
+    }
+
+    /// Rules whose targets are every user or every (changeable) role of the account.
+    static let everyUserRules: Set<String> = [AWSEdgeRules.createAccessKey.id, AWSEdgeRules.loginProfile.id]
+    static let everyRoleRules: Set<String> = [AWSEdgeRules.updateAssumeRolePolicy.id]
+    /// Below this many targets, one edge each is as small as the shared node.
+    static let expansionThreshold = 16
+
+    /// One principal's (or policy set's) edges, with a rule that reaches every user (or every changeable role)
+    /// by the same statements folded into one edge to the account's `every-user` (`every-role`) node.
+    static func compact(_ edges: [Edge], context: AWSGraphContext, expansions: inout Set<String>) -> [Edge] {
+        var out: [Edge] = []
+        var byRule: [String: [Edge]] = [:]
+        for edge in edges {
+            if everyUserRules.contains(edge.rule) || everyRoleRules.contains(edge.rule) { byRule[edge.rule, default: []].append(edge) } else { out.append(edge) }
+        }
+        for (rule, group) in byRule.sorted(by: { $0.key < $1.key }) {
+            let every = everyUserRules.contains(rule)
+            let total = every ? context.users.count : context.changeableRoles.count
+            let first = group[0]
+            let uniform = group.allSatisfy { $0.statements == first.statements && $0.conditions == first.conditions }
+            guard total >= expansionThreshold, group.count == total, uniform else {
+                out += group
+                continue
+            }
+            let node = "aws:\(context.account):\(every ? "every-user" : "every-role")"
+            expansions.insert(node)
+            var folded = first
+            folded.to = node
+            folded.reason = every
+                ? "it can call \(rule == AWSEdgeRules.createAccessKey.id ? "iam:CreateAccessKey" : "iam:CreateLoginProfile/UpdateLoginProfile") on every user of the account"
+                : "it can call iam:UpdateAssumeRolePolicy on every role of the account, make one trust itself and assume it"
+            out.append(folded)
+        }
+        return out
     }
 
     /// `transform` over `values` on every core, results in order.
